@@ -1,0 +1,9 @@
+/**
+ * Registry of subcommands. Add one line per command module; each module exports a
+ * `register*(program)` function and nothing else of interest to the CLI.
+ */
+import type { Command } from 'commander';
+
+export type RegisterCommand = (program: Command) => void;
+
+export const COMMANDS: RegisterCommand[] = [];

@@ -1,0 +1,6 @@
+/**
+ * hibiki's public API. Named exports only; recipes and users import from here.
+ * Each layer re-exports its public surface through its own index.ts.
+ */
+export * from './errors.js';
+export * from './util/index.js';

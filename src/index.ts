@@ -4,3 +4,4 @@
  */
 export * from './errors.js';
 export * from './util/index.js';
+export * from './nn/index.js';

@@ -4,4 +4,5 @@
  */
 export * from './errors.js';
 export * from './util/index.js';
+export * from './config/index.js';
 export * from './nn/index.js';

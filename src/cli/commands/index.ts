@@ -3,7 +3,10 @@
  * `register*(program)` function and nothing else of interest to the CLI.
  */
 import type { Command } from 'commander';
+import { registerScore } from './score.js';
 
 export type RegisterCommand = (program: Command) => void;
 
-export const COMMANDS: RegisterCommand[] = [];
+export const COMMANDS: RegisterCommand[] = [
+  registerScore,
+];

@@ -1,2 +1,4 @@
 /** nn layer: backend selection, model registry, label-smoothing losses. */
 export * from './losses/index.js';
+export * from './backend.js';
+export { installWasmKernelFixes, wasmFallbackKernels } from './wasm/kernels.js';

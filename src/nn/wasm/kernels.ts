@@ -1,0 +1,149 @@
+/**
+ * Kernel fixes that make @tensorflow/tfjs-backend-wasm (4.22) fit for training.
+ *
+ * 1. BatchMatMul / _FusedMatMul: the wasm build hands a product to XNNPACK only when neither
+ *    operand is transposed; with transposeA or transposeB (every Dense backward pass) it falls to
+ *    a scalar triple loop, 10-25x slower. We transpose the operand explicitly (one cheap wasm
+ *    Transpose) and call the original kernel untransposed.
+ * 2. Conv2DBackpropFilter is not implemented, so Conv2D/Conv1D layers cannot train. With stride
+ *    1 it is the depth-1 case of Conv3DBackpropFilterV2, which wasm has natively: reshape and
+ *    delegate. That wasm kernel is wrong for strides > 1, so strided filters use the cpu fallback.
+ * 3. Every other kernel the cpu backend has and wasm lacks gets a cpu fallback: read the inputs
+ *    out of the wasm heap, run the cpu kernel, copy the outputs back. Slow but correct, so no
+ *    model dies with "kernel not registered" mid-training.
+ *
+ * All fixes are checked against the cpu backend by test/unit/nn/wasm-kernels.test.ts.
+ */
+import * as tf from '@tensorflow/tfjs';
+
+type KernelFunc = tf.KernelFunc;
+type Backend = tf.KernelBackend;
+type Info = tf.TensorInfo;
+
+let installed = false;
+/** Kernels on complex64 or string tensors or canvases, which the wasm heap cannot hold. */
+const NO_FALLBACK = new Set(['Complex', 'ComplexAbs', 'FFT', 'IFFT', 'Imag', 'Real', 'Draw', 'StaticRegexReplace']);
+/** Names of kernels added to wasm (native delegation or cpu fallback), for docs and logs. */
+export const wasmFallbackKernels: string[] = [];
+
+function kernelFunc(name: string, backend: string): KernelFunc {
+  const k = tf.getKernel(name, backend);
+  if (k === undefined) throw new Error(`internal: kernel ${name} missing on ${backend}`);
+  return k.kernelFunc;
+}
+
+function replaceKernel(name: string, impl: (orig: KernelFunc) => KernelFunc): void {
+  const old = tf.getKernel(name, 'wasm');
+  if (old === undefined) return;
+  tf.unregisterKernel(name, 'wasm');
+  const cfg: tf.KernelConfig = { kernelName: name, backendName: 'wasm', kernelFunc: impl(old.kernelFunc) };
+  if (old.setupFunc !== undefined) cfg.setupFunc = old.setupFunc;
+  if (old.disposeFunc !== undefined) cfg.disposeFunc = old.disposeFunc;
+  tf.registerKernel(cfg);
+}
+
+function disposeInfo(backend: Backend, info: Info): void {
+  backend.disposeData(info.dataId);
+}
+
+/** Swaps the last two axes of `x` with the wasm Transpose kernel. */
+function transposeLast2(x: Info, backend: Backend): Info {
+  const rank = x.shape.length;
+  const perm = Array.from({ length: rank }, (_, i) => i);
+  perm[rank - 2] = rank - 1;
+  perm[rank - 1] = rank - 2;
+  return kernelFunc('Transpose', 'wasm')({ inputs: { x }, backend, attrs: { perm } }) as Info;
+}
+
+/** Wraps a matmul kernel so the original always runs with transposeA = transposeB = false. */
+function untransposed(orig: KernelFunc): KernelFunc {
+  return (args) => {
+    const attrs = args.attrs as { transposeA?: boolean; transposeB?: boolean };
+    if (attrs.transposeA !== true && attrs.transposeB !== true) return orig(args);
+    const inputs = { ...(args.inputs as Record<string, Info>) };
+    const temps: Info[] = [];
+    const backend = args.backend as Backend;
+    if (attrs.transposeA === true) temps.push((inputs['a'] = transposeLast2(inputs['a']!, backend)));
+    if (attrs.transposeB === true) temps.push((inputs['b'] = transposeLast2(inputs['b']!, backend)));
+    const out = orig({ ...args, inputs, attrs: { ...attrs, transposeA: false, transposeB: false } });
+    for (const t of temps) disposeInfo(backend, t);
+    return out;
+  };
+}
+
+/** Conv2DBackpropFilter (NHWC) as Conv3DBackpropFilterV2 with depth 1. */
+function conv2dBackpropFilter(fallback: KernelFunc | undefined): KernelFunc {
+  return (args) => {
+    const { x, dy } = args.inputs as { x: Info; dy: Info };
+    const attrs = args.attrs as { strides: number | [number, number]; pad: unknown; dataFormat?: string; filterShape: [number, number, number, number] };
+    const padOk = attrs.pad === 'same' || attrs.pad === 'valid' || typeof attrs.pad === 'number';
+    const [sh, sw] = typeof attrs.strides === 'number' ? [attrs.strides, attrs.strides] : attrs.strides;
+    // The wasm Conv3DBackpropFilterV2 (4.22) returns wrong values for strides > 1 (checked against
+    // cpu), so strided convolutions take the cpu path.
+    if (!padOk || sh !== 1 || sw !== 1 || (attrs.dataFormat !== undefined && attrs.dataFormat !== 'NHWC')) {
+      if (fallback === undefined) throw new Error('Conv2DBackpropFilter: unsupported padding or data format on wasm');
+      return fallback(args);
+    }
+    const backend = args.backend as Backend;
+    const reshape = kernelFunc('Reshape', 'wasm');
+    const x5 = reshape({ inputs: { x }, backend, attrs: { shape: [x.shape[0]!, 1, ...x.shape.slice(1)] } }) as Info;
+    const dy5 = reshape({ inputs: { x: dy }, backend, attrs: { shape: [dy.shape[0]!, 1, ...dy.shape.slice(1)] } }) as Info;
+    const dw5 = kernelFunc('Conv3DBackpropFilterV2', 'wasm')({
+      inputs: { x: x5, dy: dy5 },
+      backend,
+      attrs: { strides: [1, sh, sw], pad: attrs.pad as 'same' | 'valid' | number, filterShape: [1, ...attrs.filterShape] },
+    }) as Info;
+    const dw = reshape({ inputs: { x: dw5 }, backend, attrs: { shape: attrs.filterShape } }) as Info;
+    for (const t of [x5, dy5, dw5]) disposeInfo(backend, t);
+    return dw;
+  };
+}
+
+/** A wasm kernel that runs the cpu implementation on copies of the inputs. */
+function cpuFallback(name: string): KernelFunc {
+  const cpuKernel = kernelFunc(name, 'cpu');
+  return (args) => {
+    const cpu = tf.engine().findBackend('cpu');
+    if (cpu === null) throw new Error(`internal: cpu backend unavailable for wasm fallback of ${name}`);
+    const wasm = args.backend as Backend;
+    const cpuInputs: Record<string, Info> = {};
+    const made: Info[] = [];
+    for (const [key, info] of Object.entries(args.inputs as Record<string, Info | undefined>)) {
+      if (info === undefined || info === null) continue;
+      const values = wasm.readSync(info.dataId) as tf.backend_util.BackendValues;
+      const copy = { dataId: cpu.write(values, info.shape, info.dtype), shape: info.shape, dtype: info.dtype };
+      cpuInputs[key] = copy;
+      made.push(copy);
+    }
+    const out = cpuKernel({ inputs: cpuInputs, backend: cpu, attrs: args.attrs ?? {} });
+    const outs = Array.isArray(out) ? out : [out];
+    const back = outs.map((o) => {
+      const values = cpu.readSync(o.dataId) as tf.backend_util.BackendValues;
+      const info = { dataId: wasm.write(values, o.shape, o.dtype), shape: o.shape, dtype: o.dtype };
+      cpu.disposeData(o.dataId);
+      return info;
+    });
+    for (const m of made) cpu.disposeData(m.dataId);
+    return Array.isArray(out) ? back : back[0]!;
+  };
+}
+
+/**
+ * Installs the fixes on the registered 'wasm' backend kernels. Idempotent; call before the first
+ * wasm op (selectBackend does).
+ */
+export function installWasmKernelFixes(): void {
+  if (installed) return;
+  installed = true;
+  replaceKernel('BatchMatMul', untransposed);
+  replaceKernel('_FusedMatMul', untransposed);
+
+  const wasmNames = new Set(tf.getKernelsForBackend('wasm').map((k) => k.kernelName));
+  for (const k of tf.getKernelsForBackend('cpu')) {
+    if (wasmNames.has(k.kernelName) || NO_FALLBACK.has(k.kernelName)) continue;
+    const fallback = cpuFallback(k.kernelName);
+    const impl = k.kernelName === 'Conv2DBackpropFilter' && wasmNames.has('Conv3DBackpropFilterV2') ? conv2dBackpropFilter(fallback) : fallback;
+    tf.registerKernel({ kernelName: k.kernelName, backendName: 'wasm', kernelFunc: impl });
+    wasmFallbackKernels.push(k.kernelName);
+  }
+}

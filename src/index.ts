@@ -4,5 +4,7 @@
  */
 export * from './errors.js';
 export * from './util/index.js';
+export * from './eval/index.js';
+export * from './audio/index.js';
 export * from './config/index.js';
 export * from './nn/index.js';

@@ -6,5 +6,6 @@ export * from './errors.js';
 export * from './util/index.js';
 export * from './eval/index.js';
 export * from './audio/index.js';
+export * from './features/index.js';
 export * from './config/index.js';
 export * from './nn/index.js';

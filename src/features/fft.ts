@@ -1,0 +1,386 @@
+/**
+ * Real FFT for the feature pipeline. A real signal of even length N is packed into a complex
+ * signal of N/2 points (even samples real, odd samples imaginary), transformed, and split into
+ * the N/2+1 bins of the real spectrum. The complex transform is an iterative radix-2
+ * decimation-in-time FFT when N/2 is a power of two (twiddles per stage and the bit-reversal
+ * table precomputed once per size, plans cached), and Bluestein's chirp-z algorithm on a
+ * power-of-two FFT otherwise. Everything is Float64: the log of small mel energies amplifies
+ * rounding error, and Float64 costs JS nothing extra.
+ */
+
+/** Iterative radix-2 complex FFT of a power-of-two size, operating in place on (re, im). */
+class Radix2Plan {
+  readonly size: number;
+  /** rev[i] = bit-reversed i. */
+  readonly rev: Uint32Array;
+  /** Twiddles of all stages concatenated: stage with half-size h at offset h-1 (h = 1, 2, 4, ...). */
+  private readonly twRe: Float64Array;
+  private readonly twIm: Float64Array;
+
+  constructor(size: number) {
+    this.size = size;
+    const bits = Math.round(Math.log2(size));
+    this.rev = new Uint32Array(size);
+    for (let i = 0; i < size; i++) {
+      let r = 0;
+      for (let b = 0; b < bits; b++) r |= ((i >>> b) & 1) << (bits - 1 - b);
+      this.rev[i] = r;
+    }
+    this.twRe = new Float64Array(Math.max(1, size - 1));
+    this.twIm = new Float64Array(Math.max(1, size - 1));
+    for (let h = 1; h < size; h *= 2) {
+      for (let k = 0; k < h; k++) {
+        const a = (-Math.PI * k) / h;
+        this.twRe[h - 1 + k] = Math.cos(a);
+        this.twIm[h - 1 + k] = Math.sin(a);
+      }
+    }
+  }
+
+  /**
+   * Forward transform of data already in bit-reversed order. Radix-2 decimation in time with
+   * pairs of stages fused into radix-4 butterflies (3 complex multiplies per 4 points, half the
+   * passes over memory); the first two stages need no twiddles.
+   */
+  transformBitReversed(re: Float64Array, im: Float64Array): void {
+    const n = this.size;
+    if (n < 2) return;
+    if (n === 2) {
+      const ar = re[0]!;
+      const ai = im[0]!;
+      re[0] = ar + re[1]!;
+      im[0] = ai + im[1]!;
+      re[1] = ar - re[1]!;
+      im[1] = ai - im[1]!;
+      return;
+    }
+    // Stages of size 2 and 4 fused: twiddles are 1 and -i.
+    for (let i = 0; i < n; i += 4) {
+      const x0r = re[i]!;
+      const x0i = im[i]!;
+      const x1r = re[i + 1]!;
+      const x1i = im[i + 1]!;
+      const x2r = re[i + 2]!;
+      const x2i = im[i + 2]!;
+      const x3r = re[i + 3]!;
+      const x3i = im[i + 3]!;
+      const b0r = x0r + x1r;
+      const b0i = x0i + x1i;
+      const b1r = x0r - x1r;
+      const b1i = x0i - x1i;
+      const b2r = x2r + x3r;
+      const b2i = x2i + x3i;
+      // (x2 - x3) * (-i)
+      const d3r = x2i - x3i;
+      const d3i = x3r - x2r;
+      re[i] = b0r + b2r;
+      im[i] = b0i + b2i;
+      re[i + 2] = b0r - b2r;
+      im[i + 2] = b0i - b2i;
+      re[i + 1] = b1r + d3r;
+      im[i + 1] = b1i + d3i;
+      re[i + 3] = b1r - d3r;
+      im[i + 3] = b1i - d3i;
+    }
+    const twRe = this.twRe;
+    const twIm = this.twIm;
+    let h = 4;
+    // Two radix-2 stages (half sizes h and 2h) at a time.
+    for (; 4 * h <= n; h *= 4) {
+      const quad = 4 * h;
+      const base1 = h - 1;
+      const base2 = 2 * h - 1;
+      for (let start = 0; start < n; start += quad) {
+        for (let k = 0; k < h; k++) {
+          const w1r = twRe[base1 + k]!;
+          const w1i = twIm[base1 + k]!;
+          const w2r = twRe[base2 + k]!;
+          const w2i = twIm[base2 + k]!;
+          const p0 = start + k;
+          const p1 = p0 + h;
+          const p2 = p1 + h;
+          const p3 = p2 + h;
+          const a0r = re[p0]!;
+          const a0i = im[p0]!;
+          let xr = re[p1]!;
+          let xi = im[p1]!;
+          const a1r = xr * w1r - xi * w1i;
+          const a1i = xr * w1i + xi * w1r;
+          const a2r = re[p2]!;
+          const a2i = im[p2]!;
+          xr = re[p3]!;
+          xi = im[p3]!;
+          const a3r = xr * w1r - xi * w1i;
+          const a3i = xr * w1i + xi * w1r;
+          const b0r = a0r + a1r;
+          const b0i = a0i + a1i;
+          const b1r = a0r - a1r;
+          const b1i = a0i - a1i;
+          const b2r = a2r + a3r;
+          const b2i = a2i + a3i;
+          const b3r = a2r - a3r;
+          const b3i = a2i - a3i;
+          const cr = b2r * w2r - b2i * w2i;
+          const ci = b2r * w2i + b2i * w2r;
+          // b3 * w2 * (-i)
+          const dr = b3r * w2i + b3i * w2r;
+          const di = -(b3r * w2r - b3i * w2i);
+          re[p0] = b0r + cr;
+          im[p0] = b0i + ci;
+          re[p2] = b0r - cr;
+          im[p2] = b0i - ci;
+          re[p1] = b1r + dr;
+          im[p1] = b1i + di;
+          re[p3] = b1r - dr;
+          im[p3] = b1i - di;
+        }
+      }
+    }
+    // A last single radix-2 stage when log2(n) is odd.
+    if (h < n) {
+      const base = h - 1;
+      for (let k = 0; k < h; k++) {
+        const wr = twRe[base + k]!;
+        const wi = twIm[base + k]!;
+        const q = k + h;
+        const xr = re[q]!;
+        const xi = im[q]!;
+        const tr = xr * wr - xi * wi;
+        const ti = xr * wi + xi * wr;
+        const ur = re[k]!;
+        const ui = im[k]!;
+        re[k] = ur + tr;
+        im[k] = ui + ti;
+        re[q] = ur - tr;
+        im[q] = ui - ti;
+      }
+    }
+  }
+
+  /** Forward transform of data in natural order (permutes in place first). */
+  transform(re: Float64Array, im: Float64Array): void {
+    const rev = this.rev;
+    for (let i = 0; i < this.size; i++) {
+      const j = rev[i]!;
+      if (j > i) {
+        const tr = re[i]!;
+        re[i] = re[j]!;
+        re[j] = tr;
+        const ti = im[i]!;
+        im[i] = im[j]!;
+        im[j] = ti;
+      }
+    }
+    this.transformBitReversed(re, im);
+  }
+}
+
+/** Bluestein (chirp-z) complex FFT for any size, through a power-of-two FFT of size >= 2n-1. */
+class BluesteinPlan {
+  readonly size: number;
+  private readonly inner: Radix2Plan;
+  private readonly chirpRe: Float64Array;
+  private readonly chirpIm: Float64Array;
+  /** FFT of the conjugate chirp, wrapped and zero-padded. */
+  private readonly kernelRe: Float64Array;
+  private readonly kernelIm: Float64Array;
+  private readonly bufRe: Float64Array;
+  private readonly bufIm: Float64Array;
+
+  constructor(size: number) {
+    this.size = size;
+    let m = 1;
+    while (m < 2 * size - 1) m *= 2;
+    this.inner = new Radix2Plan(m);
+    this.chirpRe = new Float64Array(size);
+    this.chirpIm = new Float64Array(size);
+    for (let k = 0; k < size; k++) {
+      // k^2 mod 2n keeps the angle small, so the chirp stays accurate for large n.
+      const kk = (k * k) % (2 * size);
+      const a = (-Math.PI * kk) / size;
+      this.chirpRe[k] = Math.cos(a);
+      this.chirpIm[k] = Math.sin(a);
+    }
+    this.kernelRe = new Float64Array(m);
+    this.kernelIm = new Float64Array(m);
+    for (let k = 0; k < size; k++) {
+      this.kernelRe[k] = this.chirpRe[k]!;
+      this.kernelIm[k] = -this.chirpIm[k]!;
+      if (k > 0) {
+        this.kernelRe[m - k] = this.chirpRe[k]!;
+        this.kernelIm[m - k] = -this.chirpIm[k]!;
+      }
+    }
+    this.inner.transform(this.kernelRe, this.kernelIm);
+    this.bufRe = new Float64Array(m);
+    this.bufIm = new Float64Array(m);
+  }
+
+  transform(re: Float64Array, im: Float64Array): void {
+    const n = this.size;
+    const m = this.inner.size;
+    const br = this.bufRe;
+    const bi = this.bufIm;
+    br.fill(0);
+    bi.fill(0);
+    for (let k = 0; k < n; k++) {
+      const cr = this.chirpRe[k]!;
+      const ci = this.chirpIm[k]!;
+      br[k] = re[k]! * cr - im[k]! * ci;
+      bi[k] = re[k]! * ci + im[k]! * cr;
+    }
+    this.inner.transform(br, bi);
+    // Multiply by the kernel spectrum and conjugate, so a forward FFT computes the inverse.
+    for (let k = 0; k < m; k++) {
+      const xr = br[k]!;
+      const xi = bi[k]!;
+      const kr = this.kernelRe[k]!;
+      const ki = this.kernelIm[k]!;
+      br[k] = xr * kr - xi * ki;
+      bi[k] = -(xr * ki + xi * kr);
+    }
+    this.inner.transform(br, bi);
+    const inv = 1 / m;
+    for (let k = 0; k < n; k++) {
+      const xr = br[k]! * inv;
+      const xi = -bi[k]! * inv;
+      const cr = this.chirpRe[k]!;
+      const ci = this.chirpIm[k]!;
+      re[k] = xr * cr - xi * ci;
+      im[k] = xr * ci + xi * cr;
+    }
+  }
+}
+
+/** Real FFT plan of an even size N; reusable, not thread-safe (owns scratch buffers). */
+export class RealFft {
+  /** Real input length N (even). */
+  readonly size: number;
+  private readonly half: number;
+  private readonly radix2: Radix2Plan | null;
+  private readonly bluestein: BluesteinPlan | null;
+  private readonly zRe: Float64Array;
+  private readonly zIm: Float64Array;
+  /** exp(-2 pi i k / N), k = 0..N/2. */
+  private readonly wRe: Float64Array;
+  private readonly wIm: Float64Array;
+
+  /** @param size even number of real input samples, >= 2 */
+  constructor(size: number) {
+    if (!Number.isInteger(size) || size < 2 || size % 2 !== 0) {
+      throw new RangeError(`RealFft size must be an even integer >= 2, got ${size}`);
+    }
+    this.size = size;
+    const half = size / 2;
+    this.half = half;
+    const pow2 = (half & (half - 1)) === 0;
+    this.radix2 = pow2 ? new Radix2Plan(half) : null;
+    this.bluestein = pow2 ? null : new BluesteinPlan(half);
+    this.zRe = new Float64Array(half);
+    this.zIm = new Float64Array(half);
+    this.wRe = new Float64Array(half + 1);
+    this.wIm = new Float64Array(half + 1);
+    for (let k = 0; k <= half; k++) {
+      const a = (-2 * Math.PI * k) / size;
+      this.wRe[k] = Math.cos(a);
+      this.wIm[k] = Math.sin(a);
+    }
+  }
+
+  private packAndTransform(input: Float64Array | Float32Array): void {
+    const half = this.half;
+    const zRe = this.zRe;
+    const zIm = this.zIm;
+    if (this.radix2 !== null) {
+      const rev = this.radix2.rev;
+      for (let i = 0; i < half; i++) {
+        const j = rev[i]!;
+        zRe[i] = input[2 * j]!;
+        zIm[i] = input[2 * j + 1]!;
+      }
+      this.radix2.transformBitReversed(zRe, zIm);
+    } else {
+      for (let i = 0; i < half; i++) {
+        zRe[i] = input[2 * i]!;
+        zIm[i] = input[2 * i + 1]!;
+      }
+      this.bluestein!.transform(zRe, zIm);
+    }
+  }
+
+  /**
+   * Spectrum of a real signal.
+   * @param input [N] samples
+   * @param outRe [N/2+1] real parts
+   * @param outIm [N/2+1] imaginary parts
+   */
+  transform(input: Float64Array | Float32Array, outRe: Float64Array, outIm: Float64Array): void {
+    this.packAndTransform(input);
+    const half = this.half;
+    const zRe = this.zRe;
+    const zIm = this.zIm;
+    for (let k = 0; k <= half; k++) {
+      const a = k === half ? 0 : k;
+      const b = k === 0 ? 0 : half - k;
+      const pr = zRe[a]!;
+      const pi = zIm[a]!;
+      const qr = zRe[b]!;
+      const qi = -zIm[b]!;
+      // Even part (p + conj q)/2, odd part -i (p - conj q)/2, X = E + W^k O.
+      const er = 0.5 * (pr + qr);
+      const ei = 0.5 * (pi + qi);
+      const or = 0.5 * (pi - qi);
+      const oi = -0.5 * (pr - qr);
+      const wr = this.wRe[k]!;
+      const wi = this.wIm[k]!;
+      outRe[k] = er + or * wr - oi * wi;
+      outIm[k] = ei + or * wi + oi * wr;
+    }
+  }
+
+  /**
+   * Power spectrum |X[k]|^2, k = 0..N/2, of a real signal.
+   * @param input [N] samples
+   * @param out [N/2+1] output
+   */
+  powerSpectrum(input: Float64Array | Float32Array, out: Float64Array): void {
+    this.packAndTransform(input);
+    const half = this.half;
+    const zRe = this.zRe;
+    const zIm = this.zIm;
+    const wRe = this.wRe;
+    const wIm = this.wIm;
+    // k = 0 and k = N/2 come from Z[0] alone.
+    const z0r = zRe[0]!;
+    const z0i = zIm[0]!;
+    out[0] = (z0r + z0i) * (z0r + z0i);
+    out[half] = (z0r - z0i) * (z0r - z0i);
+    for (let k = 1; k < half; k++) {
+      const pr = zRe[k]!;
+      const pi = zIm[k]!;
+      const qr = zRe[half - k]!;
+      const qi = -zIm[half - k]!;
+      const er = pr + qr;
+      const ei = pi + qi;
+      const or = pi - qi;
+      const oi = qr - pr;
+      const wr = wRe[k]!;
+      const wi = wIm[k]!;
+      const xr = er + or * wr - oi * wi;
+      const xi = ei + or * wi + oi * wr;
+      out[k] = 0.25 * (xr * xr + xi * xi);
+    }
+  }
+}
+
+const plans = new Map<number, RealFft>();
+
+/** A cached RealFft plan for size N (one per size per thread). */
+export function realFftPlan(size: number): RealFft {
+  let plan = plans.get(size);
+  if (plan === undefined) {
+    plan = new RealFft(size);
+    plans.set(size, plan);
+  }
+  return plan;
+}

@@ -1,0 +1,177 @@
+/**
+ * The Kaldi feature pipeline (compute-mfcc-feats / compute-fbank-feats /
+ * compute-spectrogram-feats, as torchaudio.compliance.kaldi reproduces them), per frame:
+ * extract (scaled to the int16 range) -> dither -> remove DC -> raw log energy -> pre-emphasis
+ * -> window -> zero-pad -> power spectrum -> mel bank -> log -> DCT -> lifter -> energy.
+ * An extractor precomputes everything that depends only on (config, sample rate) and reuses its
+ * buffers, so the per-frame loop allocates nothing.
+ */
+import type { Rng } from '../util/rng.js';
+import { Rng as RngClass } from '../util/rng.js';
+import type { FeatureConfig } from './config.js';
+import { featureDim, frameGeometry } from './config.js';
+import { dctMatrix, lifterCoefficients } from './dct.js';
+import { realFftPlan, type RealFft } from './fft.js';
+import { extractFrame, firstSampleOfFrame, numFrames } from './frames.js';
+import { melBank } from './melbank.js';
+import type { FeatureMatrix } from './types.js';
+import { featureWindow } from './window.js';
+
+/** std::numeric_limits<float>::epsilon(), Kaldi's floor on energies before the log. */
+export const FLOAT_EPSILON = 1.1920928955078125e-7;
+
+/** Precomputed state for one (config, sample rate); reusable across utterances, not thread-safe. */
+export class KaldiExtractor {
+  readonly config: FeatureConfig;
+  readonly sampleRate: number;
+  readonly length: number;
+  readonly shift: number;
+  readonly paddedLength: number;
+  readonly dim: number;
+  private readonly window: Float64Array;
+  private readonly fft: RealFft;
+  private readonly frame: Float64Array;
+  private readonly power: Float64Array;
+  private readonly mel: Float64Array;
+  private readonly melOffsets: Int32Array;
+  private readonly melWeights: Float64Array[];
+  private readonly dct: Float64Array;
+  private readonly lifter: Float64Array;
+  private readonly logEnergyFloor: number;
+
+  constructor(config: FeatureConfig, sampleRate: number) {
+    this.config = config;
+    this.sampleRate = sampleRate;
+    const g = frameGeometry(config, sampleRate);
+    this.length = g.length;
+    this.shift = g.shift;
+    this.paddedLength = g.paddedLength;
+    this.dim = featureDim(config, sampleRate);
+    this.window = featureWindow(config.windowType, g.length, config.blackmanCoeff);
+    this.fft = realFftPlan(g.paddedLength);
+    this.frame = new Float64Array(g.paddedLength);
+    this.power = new Float64Array(g.paddedLength / 2 + 1);
+    if (config.kind === 'spectrogram') {
+      this.melOffsets = new Int32Array(0);
+      this.melWeights = [];
+      this.mel = new Float64Array(0);
+    } else {
+      const bank = melBank(config.numMelBins, g.paddedLength, sampleRate, config.lowFreq, config.highFreq);
+      this.melOffsets = bank.offsets;
+      this.melWeights = bank.weights;
+      this.mel = new Float64Array(config.numMelBins);
+    }
+    this.dct = config.kind === 'mfcc' ? dctMatrix(config.numCeps, config.numMelBins) : new Float64Array(0);
+    this.lifter = lifterCoefficients(config.numCeps, config.cepstralLifter);
+    this.logEnergyFloor = config.energyFloor > 0 ? Math.log(config.energyFloor) : -Infinity;
+  }
+
+  /** Number of frames for `numSamples` samples. */
+  numFrames(numSamples: number): number {
+    return numFrames(numSamples, this.length, this.shift, this.config.snipEdges);
+  }
+
+  /**
+   * Features of a signal.
+   * @param samples [N] mono samples on the [-1, 1] scale (times `sampleScale` internally)
+   * @param rng dither noise source; a fresh `Rng(config.seed)` when omitted and dither > 0
+   * @returns `[frames, dim]`
+   */
+  compute(samples: Float32Array, rng?: Rng): FeatureMatrix {
+    const frames = this.numFrames(samples.length);
+    const out = new Float32Array(frames * this.dim);
+    const noise = this.config.dither > 0 ? (rng ?? new RngClass(this.config.seed)) : null;
+    for (let f = 0; f < frames; f++) this.computeFrame(samples, f, noise, out, f * this.dim);
+    return { data: out, frames, dim: this.dim };
+  }
+
+  private computeFrame(samples: Float32Array, f: number, noise: Rng | null, out: Float32Array, o: number): void {
+    const c = this.config;
+    const len = this.length;
+    const buf = this.frame;
+    const start = firstSampleOfFrame(f, len, this.shift, c.snipEdges);
+    extractFrame(samples, start, len, c.sampleScale, buf);
+    if (noise !== null) {
+      const d = c.dither;
+      for (let i = 0; i < len; i++) buf[i] = buf[i]! + d * noise.normal();
+    }
+    if (c.removeDcOffset) {
+      let sum = 0;
+      for (let i = 0; i < len; i++) sum += buf[i]!;
+      const mean = sum / len;
+      for (let i = 0; i < len; i++) buf[i] = buf[i]! - mean;
+    }
+    let logEnergy = 0;
+    if (c.rawEnergy) logEnergy = this.logEnergy(len);
+    const p = c.preemphasisCoefficient;
+    const win = this.window;
+    // Backwards so buf[i-1] is still the un-emphasised sample; Kaldi's first sample uses itself.
+    if (p !== 0) {
+      for (let i = len - 1; i > 0; i--) buf[i] = (buf[i]! - p * buf[i - 1]!) * win[i]!;
+      buf[0] = (buf[0]! - p * buf[0]!) * win[0]!;
+    } else {
+      for (let i = 0; i < len; i++) buf[i] = buf[i]! * win[i]!;
+    }
+    if (!c.rawEnergy) logEnergy = this.logEnergy(len);
+    const power = this.power;
+    this.fft.powerSpectrum(buf, power);
+    const nBins = power.length;
+    if (c.kind === 'spectrogram') {
+      out[o] = logEnergy;
+      for (let k = 1; k < nBins; k++) out[o + k] = Math.log(Math.max(power[k]!, FLOAT_EPSILON));
+      return;
+    }
+    if (!c.usePower) for (let k = 0; k < nBins; k++) power[k] = Math.sqrt(power[k]!);
+    const mel = this.mel;
+    const nMel = mel.length;
+    const useLog = c.kind === 'mfcc' || c.useLogFbank;
+    for (let m = 0; m < nMel; m++) {
+      const w = this.melWeights[m]!;
+      const off = this.melOffsets[m]!;
+      let s = 0;
+      for (let j = 0; j < w.length; j++) s += w[j]! * power[off + j]!;
+      mel[m] = useLog ? Math.log(Math.max(s, FLOAT_EPSILON)) : s;
+    }
+    if (c.kind === 'fbank') {
+      let base = o;
+      if (c.useEnergy && !c.htkCompat) out[base++] = logEnergy;
+      for (let m = 0; m < nMel; m++) out[base + m] = mel[m]!;
+      if (c.useEnergy && c.htkCompat) out[base + nMel] = logEnergy;
+      return;
+    }
+    this.cepstra(mel, logEnergy, out, o);
+  }
+
+  private cepstra(mel: Float64Array, logEnergy: number, out: Float32Array, o: number): void {
+    const c = this.config;
+    const nCeps = c.numCeps;
+    const nMel = mel.length;
+    const dct = this.dct;
+    const lifter = this.lifter;
+    // htk-compat moves C0 (or the energy) to the end; without use-energy it rescales C0 by sqrt(2).
+    const shift = c.htkCompat ? -1 : 0;
+    for (let k = 0; k < nCeps; k++) {
+      let value: number;
+      if (k === 0 && c.useEnergy) {
+        value = logEnergy;
+      } else {
+        let s = 0;
+        const row = k * nMel;
+        for (let n = 0; n < nMel; n++) s += dct[row + n]! * mel[n]!;
+        value = s * lifter[k]!;
+      }
+      if (k === 0 && c.htkCompat) {
+        out[o + nCeps - 1] = c.useEnergy ? value : value * Math.SQRT2;
+      } else {
+        out[o + k + shift] = value;
+      }
+    }
+  }
+
+  private logEnergy(len: number): number {
+    const buf = this.frame;
+    let e = 0;
+    for (let i = 0; i < len; i++) e += buf[i]! * buf[i]!;
+    return Math.max(Math.log(Math.max(e, FLOAT_EPSILON)), this.logEnergyFloor);
+  }
+}

@@ -1,0 +1,36 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { computeFeatures, frameCount, resolveFeatureConfig } from '../../../src/features/index.js';
+import { goldenSignal, kaldiGolden, maxDiff } from './golden-helpers.js';
+
+// torchaudio computes in float32; values up to ~100 (C0, log energies) carry float32 rounding of
+// ~1e-5 relative, so the bound is 1e-3 absolute or 1e-5 relative, whichever is larger.
+const ABS_TOL = 1e-3;
+const REL_TOL = 1e-5;
+
+test('MFCC, fbank and spectrogram match torchaudio.compliance.kaldi on every golden case', () => {
+  const golden = kaldiGolden();
+  assert.ok(golden.cases.length >= 30);
+  let worstAbs = 0;
+  let worstRel = 0;
+  for (const c of golden.cases) {
+    const config = resolveFeatureConfig(c.config);
+    const signal = goldenSignal(c.rate);
+    const m = computeFeatures(signal, c.rate, config);
+    const label = `${c.name} @ ${c.rate} Hz`;
+    assert.equal(m.frames, c.frames, `${label}: frames`);
+    assert.equal(m.dim, c.dim, `${label}: dim`);
+    assert.equal(frameCount(signal.length, config, c.rate), c.frames, `${label}: frameCount`);
+    for (let i = 0; i < c.values.length; i++) {
+      const ref = c.values[i]!;
+      const diff = Math.abs(m.data[i]! - ref);
+      const bound = Math.max(ABS_TOL, REL_TOL * Math.abs(ref));
+      if (diff > bound) assert.fail(`${label}: value ${i} (frame ${Math.floor(i / c.dim)}) ${m.data[i]} vs ${ref}`);
+    }
+    const d = maxDiff(m.data, c.values);
+    worstAbs = Math.max(worstAbs, d.abs);
+    worstRel = Math.max(worstRel, d.rel);
+  }
+  // Printed so the tolerance actually reached can be reported (docs/features.md).
+  console.log(`kaldi golden: max abs diff ${worstAbs.toExponential(2)}, max rel diff ${worstRel.toExponential(2)}`);
+});

@@ -13,3 +13,4 @@ export * from './edit-distance.js';
 export * from './trn.js';
 export * from './token-scoring.js';
 export * from './token-scoring-report.js';
+export * from './postprocess.js';

@@ -2,7 +2,8 @@
  * Scores a reference and an estimated event list file by file with both sed_eval metrics, and
  * formats a sed_eval-style text report.
  */
-import { eventsOfFile, uniqueLabels, type EventList } from './event-list.js';
+import { writeFileAtomic } from '../../util/atomic.js';
+import { eventsOfFile, readEventList, uniqueLabels, type EventList } from './event-list.js';
 import { EventBasedMetrics, type EventBasedOptions } from './event-based.js';
 import { SegmentBasedMetrics } from './segment-based.js';
 import type { SedResults } from './results.js';
@@ -86,4 +87,30 @@ export function formatSedReport(r: SedResults): string {
     );
   }
   return lines.join('\n') + '\n';
+}
+
+/** Options of `scoreEventFiles` (the `hibiki score events` command). */
+export interface ScoreEventFilesOptions extends ScoreEventsOptions {
+  /** Reference event list path. */
+  ref: string;
+  /** Estimated (hypothesis) event list path. */
+  hyp: string;
+  /** When given, the results are also written there as JSON (NaN as null). */
+  jsonPath?: string;
+}
+
+/** JSON text of scoring results; non-finite numbers become null. */
+export function scoreEventsToJson(result: ScoreEventsResult): string {
+  return JSON.stringify(result, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2) + '\n';
+}
+
+/**
+ * Reads two event lists, scores them (segment- and event-based) and returns the results with a
+ * sed_eval-style text report; writes JSON when `jsonPath` is set.
+ */
+export function scoreEventFiles(options: ScoreEventFilesOptions): { result: ScoreEventsResult; report: string } {
+  const result = scoreEventLists(readEventList(options.ref), readEventList(options.hyp), options);
+  const report = `reference: ${options.ref}\nestimated: ${options.hyp}\nfiles: ${result.files.length}, labels: ${result.labels.length}\n\n${formatSedReport(result.segmentBased)}\n${formatSedReport(result.eventBased)}`;
+  if (options.jsonPath !== undefined) writeFileAtomic(options.jsonPath, scoreEventsToJson(result));
+  return { result, report };
 }

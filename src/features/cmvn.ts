@@ -7,7 +7,7 @@ import { HibikiError } from '../errors.js';
 import type { FeatureMatrix } from './types.js';
 
 /** Sufficient statistics: per-dimension sum and sum of squares over `count` frames. */
-export interface CmvnStats {
+export interface CmvnSums {
   dim: number;
   count: number;
   /** [dim] */
@@ -17,7 +17,7 @@ export interface CmvnStats {
 }
 
 /** JSON form (stats.json of a feature archive). */
-export interface CmvnStatsJson {
+export interface CmvnSumsJson {
   dim: number;
   count: number;
   sum: number[];
@@ -28,13 +28,13 @@ export interface CmvnStatsJson {
 export const CMVN_VARIANCE_FLOOR = 1e-20;
 
 /** Empty statistics of dimension `dim`. */
-export function createCmvnStats(dim: number): CmvnStats {
+export function createCmvnSums(dim: number): CmvnSums {
   return { dim, count: 0, sum: new Float64Array(dim), sumSq: new Float64Array(dim) };
 }
 
 /** Adds every frame of `m` to `stats` (in place); returns `stats`. */
-export function accumulateCmvn(stats: CmvnStats, m: FeatureMatrix): CmvnStats {
-  if (m.dim !== stats.dim) throw new RangeError(`accumulateCmvn: dim ${m.dim} != stats dim ${stats.dim}`);
+export function accumulateCmvnSums(stats: CmvnSums, m: FeatureMatrix): CmvnSums {
+  if (m.dim !== stats.dim) throw new RangeError(`accumulateCmvnSums: dim ${m.dim} != stats dim ${stats.dim}`);
   const { sum, sumSq } = stats;
   for (let t = 0; t < m.frames; t++) {
     const row = t * m.dim;
@@ -49,10 +49,10 @@ export function accumulateCmvn(stats: CmvnStats, m: FeatureMatrix): CmvnStats {
 }
 
 /** Sum of several statistics (e.g. utterances of a speaker, or job partials). */
-export function mergeCmvnStats(parts: readonly CmvnStats[], dim: number): CmvnStats {
-  const out = createCmvnStats(dim);
+export function mergeCmvnSums(parts: readonly CmvnSums[], dim: number): CmvnSums {
+  const out = createCmvnSums(dim);
   for (const p of parts) {
-    if (p.dim !== dim) throw new RangeError(`mergeCmvnStats: dim ${p.dim} != ${dim}`);
+    if (p.dim !== dim) throw new RangeError(`mergeCmvnSums: dim ${p.dim} != ${dim}`);
     out.count += p.count;
     for (let d = 0; d < dim; d++) {
       out.sum[d] = out.sum[d]! + p.sum[d]!;
@@ -63,14 +63,14 @@ export function mergeCmvnStats(parts: readonly CmvnStats[], dim: number): CmvnSt
 }
 
 /** Statistics of one matrix. */
-export function cmvnStatsOf(m: FeatureMatrix): CmvnStats {
-  return accumulateCmvn(createCmvnStats(m.dim), m);
+export function cmvnSumsOf(m: FeatureMatrix): CmvnSums {
+  return accumulateCmvnSums(createCmvnSums(m.dim), m);
 }
 
 /** Mean and scale (1/stddev, or 1 without variance normalisation) per dimension. */
-export function cmvnTransform(stats: CmvnStats, normVars: boolean): { mean: Float64Array; scale: Float64Array } {
+export function cmvnMeanScale(stats: CmvnSums, normVars: boolean): { mean: Float64Array; scale: Float64Array } {
   if (stats.count <= 0) {
-    throw new HibikiError('CMVN_EMPTY_STATS', 'CMVN statistics hold no frames', { expected: 'count > 0', found: String(stats.count) });
+    throw new HibikiError('CMVN_EMPTY_SUMS', 'CMVN statistics hold no frames', { expected: 'count > 0', found: String(stats.count) });
   }
   const mean = new Float64Array(stats.dim);
   const scale = new Float64Array(stats.dim).fill(1);
@@ -88,9 +88,9 @@ export function cmvnTransform(stats: CmvnStats, normVars: boolean): { mean: Floa
  * Normalises `m` with `stats`: (x - mean) (and / stddev when `normVars`). Returns a new matrix.
  * @param m `[frames, dim]`
  */
-export function applyCmvn(m: FeatureMatrix, stats: CmvnStats, options: { normVars?: boolean } = {}): FeatureMatrix {
-  if (m.dim !== stats.dim) throw new RangeError(`applyCmvn: dim ${m.dim} != stats dim ${stats.dim}`);
-  const { mean, scale } = cmvnTransform(stats, options.normVars ?? false);
+export function applyCmvnSums(m: FeatureMatrix, stats: CmvnSums, options: { normVars?: boolean } = {}): FeatureMatrix {
+  if (m.dim !== stats.dim) throw new RangeError(`applyCmvnSums: dim ${m.dim} != stats dim ${stats.dim}`);
+  const { mean, scale } = cmvnMeanScale(stats, options.normVars ?? false);
   const out = new Float32Array(m.data.length);
   for (let t = 0; t < m.frames; t++) {
     const row = t * m.dim;
@@ -101,7 +101,7 @@ export function applyCmvn(m: FeatureMatrix, stats: CmvnStats, options: { normVar
 
 /** Per-utterance CMVN: statistics of `m` itself applied to `m`. */
 export function perUtteranceCmvn(m: FeatureMatrix, options: { normVars?: boolean } = {}): FeatureMatrix {
-  return applyCmvn(m, cmvnStatsOf(m), options);
+  return applyCmvnSums(m, cmvnSumsOf(m), options);
 }
 
 /**
@@ -110,28 +110,28 @@ export function perUtteranceCmvn(m: FeatureMatrix, options: { normVars?: boolean
  * @param utt2spk utterance id -> speaker id (an utterance without a speaker is its own speaker)
  * @returns speaker id -> statistics
  */
-export function speakerCmvnStats(feats: ReadonlyMap<string, FeatureMatrix>, utt2spk: ReadonlyMap<string, string>): Map<string, CmvnStats> {
-  const out = new Map<string, CmvnStats>();
+export function speakerCmvnSums(feats: ReadonlyMap<string, FeatureMatrix>, utt2spk: ReadonlyMap<string, string>): Map<string, CmvnSums> {
+  const out = new Map<string, CmvnSums>();
   for (const [utt, m] of feats) {
     const spk = utt2spk.get(utt) ?? utt;
     let s = out.get(spk);
     if (s === undefined) {
-      s = createCmvnStats(m.dim);
+      s = createCmvnSums(m.dim);
       out.set(spk, s);
     }
-    accumulateCmvn(s, m);
+    accumulateCmvnSums(s, m);
   }
   return out;
 }
 
 /** JSON form of statistics (numbers, for stats.json and frontend.json). */
-export function cmvnStatsToJson(stats: CmvnStats): CmvnStatsJson {
+export function cmvnSumsToJson(stats: CmvnSums): CmvnSumsJson {
   return { dim: stats.dim, count: stats.count, sum: Array.from(stats.sum), sumSq: Array.from(stats.sumSq) };
 }
 
 /** Parses the JSON form. @throws HibikiError `CMVN_STATS_INVALID` */
-export function cmvnStatsFromJson(value: unknown, source?: string): CmvnStats {
-  const v = value as Partial<CmvnStatsJson> | null;
+export function cmvnSumsFromJson(value: unknown, source?: string): CmvnSums {
+  const v = value as Partial<CmvnSumsJson> | null;
   const ok =
     v !== null &&
     typeof v === 'object' &&
@@ -142,11 +142,20 @@ export function cmvnStatsFromJson(value: unknown, source?: string): CmvnStats {
     v.sum.length === v.dim &&
     v.sumSq.length === v.dim;
   if (!ok) {
-    throw new HibikiError('CMVN_STATS_INVALID', 'not CMVN statistics', {
+    throw new HibikiError('CMVN_SUMS_INVALID', 'not CMVN statistics', {
       ...(source !== undefined ? { file: source } : {}),
       expected: '{dim, count, sum[dim], sumSq[dim]}',
       found: JSON.stringify(value)?.slice(0, 120) ?? String(value),
     });
   }
   return { dim: v.dim!, count: v.count!, sum: Float64Array.from(v.sum!), sumSq: Float64Array.from(v.sumSq!) };
+}
+
+/**
+ * Mean and variance (population, floored at Kaldi's 1e-20) from sums, in the `{mean, variance}`
+ * form the data layer's streaming loaders take.
+ */
+export function cmvnSumsToMeanVariance(sums: CmvnSums): { mean: Float32Array; variance: Float32Array } {
+  const { mean, scale } = cmvnMeanScale(sums, true);
+  return { mean: Float32Array.from(mean), variance: Float32Array.from(scale, (s) => 1 / (s * s)) };
 }

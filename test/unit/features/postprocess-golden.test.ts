@@ -1,17 +1,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  accumulateCmvn,
+  accumulateCmvnSums,
   addDeltas,
-  applyCmvn,
-  cmvnStatsFromJson,
-  cmvnStatsOf,
-  cmvnStatsToJson,
-  createCmvnStats,
+  applyCmvnSums,
+  cmvnSumsFromJson,
+  cmvnSumsOf,
+  cmvnSumsToJson,
+  createCmvnSums,
   deltaScales,
-  mergeCmvnStats,
+  mergeCmvnSums,
   perUtteranceCmvn,
-  speakerCmvnStats,
+  speakerCmvnSums,
   spliceFrames,
   type FeatureMatrix,
 } from '../../../src/features/index.js';
@@ -49,7 +49,7 @@ test('per-utterance CMVN (mean, mean+variance) matches the Kaldi formulas', () =
   assert.ok(maxDiff(perUtteranceCmvn(a1, { normVars: true }).data, g.perUtteranceMeanVar['a1']!).abs < 1e-4);
   // Normalised columns have mean 0 and variance 1.
   const n = perUtteranceCmvn(a1, { normVars: true });
-  const s = cmvnStatsOf(n);
+  const s = cmvnSumsOf(n);
   for (let d = 0; d < DIM; d++) {
     assert.ok(Math.abs(s.sum[d]! / s.count) < 1e-5);
     assert.ok(Math.abs(s.sumSq[d]! / s.count - 1) < 1e-4);
@@ -63,25 +63,25 @@ test('per-speaker and global CMVN from accumulated statistics match the Kaldi fo
     ['a2', utt('a2')],
     ['b', utt('b')],
   ]);
-  const spk = speakerCmvnStats(feats, new Map(Object.entries(g.utt2spk)));
+  const spk = speakerCmvnSums(feats, new Map(Object.entries(g.utt2spk)));
   assert.equal(spk.get('A')!.count, feats.get('a1')!.frames + feats.get('a2')!.frames);
-  assert.ok(maxDiff(applyCmvn(feats.get('a2')!, spk.get('A')!, { normVars: true }).data, g.perSpeakerMeanVar['a2']!).abs < 1e-4);
-  assert.ok(maxDiff(applyCmvn(feats.get('b')!, spk.get('B')!, { normVars: true }).data, g.perSpeakerMeanVar['b']!).abs < 1e-4);
-  const global = mergeCmvnStats([...spk.values()], DIM);
-  assert.ok(maxDiff(applyCmvn(feats.get('a2')!, global, { normVars: true }).data, g.globalMeanVar['a2']!).abs < 1e-4);
+  assert.ok(maxDiff(applyCmvnSums(feats.get('a2')!, spk.get('A')!, { normVars: true }).data, g.perSpeakerMeanVar['a2']!).abs < 1e-4);
+  assert.ok(maxDiff(applyCmvnSums(feats.get('b')!, spk.get('B')!, { normVars: true }).data, g.perSpeakerMeanVar['b']!).abs < 1e-4);
+  const global = mergeCmvnSums([...spk.values()], DIM);
+  assert.ok(maxDiff(applyCmvnSums(feats.get('a2')!, global, { normVars: true }).data, g.globalMeanVar['a2']!).abs < 1e-4);
   // Accumulating utterance by utterance gives the same statistics as merging speakers.
-  const acc = createCmvnStats(DIM);
-  for (const m of feats.values()) accumulateCmvn(acc, m);
+  const acc = createCmvnSums(DIM);
+  for (const m of feats.values()) accumulateCmvnSums(acc, m);
   assert.equal(acc.count, global.count);
   assert.ok(maxDiff(acc.sum, global.sum).abs < 1e-6);
   // JSON round trip.
-  const back = cmvnStatsFromJson(JSON.parse(JSON.stringify(cmvnStatsToJson(global))));
+  const back = cmvnSumsFromJson(JSON.parse(JSON.stringify(cmvnSumsToJson(global))));
   assert.deepEqual(Array.from(back.sumSq), Array.from(global.sumSq));
 });
 
 test('CMVN rejects empty and malformed statistics with HibikiError codes', () => {
-  assert.throws(() => applyCmvn(utt('a1'), createCmvnStats(DIM)), { code: 'CMVN_EMPTY_STATS' });
-  assert.throws(() => cmvnStatsFromJson({ dim: 2, count: 1, sum: [1], sumSq: [1, 2] }, 'stats.json'), { code: 'CMVN_STATS_INVALID' });
+  assert.throws(() => applyCmvnSums(utt('a1'), createCmvnSums(DIM)), { code: 'CMVN_EMPTY_SUMS' });
+  assert.throws(() => cmvnSumsFromJson({ dim: 2, count: 1, sum: [1], sumSq: [1, 2] }, 'stats.json'), { code: 'CMVN_SUMS_INVALID' });
 });
 
 test('splicing +-2 frames repeats edge frames, as numpy with clamped indices', () => {

@@ -2,3 +2,5 @@
 export * from './losses/index.js';
 export * from './backend.js';
 export { installWasmKernelFixes, wasmFallbackKernels } from './wasm/kernels.js';
+export * from './models/index.js';
+export * from './layers/index.js';

@@ -1,0 +1,3 @@
+/** CTC: loss with optional label smoothing, priors, decoding. */
+export * from './core.js';
+export * from './loss.js';

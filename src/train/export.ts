@@ -1,0 +1,108 @@
+/**
+ * Model export (DESIGN.md "Exported model"): a tfjs LayersModel directory (`model.json` +
+ * `weights.bin`) plus `frontend.json` with everything inference needs besides the network: the
+ * feature config, CMVN statistics, the label vocabulary and the task. Plain @tensorflow/tfjs loads
+ * it in Node (with `loadExportedModel`) or in a browser (`tf.loadLayersModel(url + '/model.json')`
+ * and a fetch of frontend.json). Custom layers must be registered before loading, as for any tfjs model.
+ */
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { z } from 'zod';
+import { validateConfig } from '../config/validate.js';
+import { HibikiError } from '../errors.js';
+import { writeJsonAtomic } from '../util/atomic.js';
+import { fileLoadHandler, fileSaveHandler, swapDir } from './model-io.js';
+
+const frontendSchema = z.looseObject({
+  format: z.literal('hibiki-frontend'),
+  version: z.literal(1),
+  /** The resolved FeatureConfig the model was trained on. */
+  featureConfig: z.record(z.string(), z.unknown()),
+  /** CMVN applied before the network, `[dim]` each; null when features are used raw. */
+  cmvn: z.strictObject({ mean: z.array(z.number()), variance: z.array(z.number()).optional() }).nullable(),
+  /** Output class labels, index = output unit (CTC: index 0 is the blank). */
+  vocabulary: z.array(z.string()),
+  /** e.g. `frame-classification`, `multi-label`, `ctc`. */
+  task: z.string().min(1),
+  /** Frames of context spliced on each side of the input (frame classifiers). */
+  context: z.number().int().min(0).optional(),
+  /** Unigram label prior (smoothing and posterior-to-likelihood conversion), `[classes]`. */
+  labelPrior: z.array(z.number()).optional(),
+});
+
+/** Contents of frontend.json; extra keys are kept. */
+export type Frontend = z.output<typeof frontendSchema>;
+
+/** What the caller gives `exportModel` (format and version are filled in). */
+export type FrontendInput = Omit<Frontend, 'format' | 'version' | 'cmvn'> & {
+  cmvn?: { mean: ArrayLike<number>; variance?: ArrayLike<number> } | null;
+};
+
+/** Picks the model of an experiment: `best/` when validation ran, else `final/`. */
+export function experimentModelDir(expDir: string): string {
+  for (const sub of ['best', 'final']) {
+    if (existsSync(join(expDir, sub, 'model.json'))) return join(expDir, sub);
+  }
+  throw new HibikiError('MODEL_NOT_FOUND', 'the experiment has no trained model yet', {
+    file: expDir,
+    expected: 'best/model.json or final/model.json (written by training)',
+    found: 'neither',
+  });
+}
+
+/**
+ * Writes an exported model to `outDir` (replaced atomically as a whole).
+ * @param source an experiment directory (its best/ or final/ model) or a model in memory
+ * @param frontend feature config, CMVN `[dim]`, vocabulary, task, ...
+ */
+export async function exportModel(source: string | tf.LayersModel, outDir: string, frontend: FrontendInput): Promise<void> {
+  const model = typeof source === 'string' ? await tf.loadLayersModel(fileLoadHandler(experimentModelDir(source))) : source;
+  const doc = validateConfig(
+    frontendSchema,
+    {
+      ...frontend,
+      format: 'hibiki-frontend',
+      version: 1,
+      cmvn:
+        frontend.cmvn === undefined || frontend.cmvn === null
+          ? null
+          : {
+              mean: Array.from(frontend.cmvn.mean),
+              ...(frontend.cmvn.variance === undefined ? {} : { variance: Array.from(frontend.cmvn.variance) }),
+            },
+    },
+    { what: 'frontend' },
+  );
+  const outputs = model.outputs[0]?.shape.at(-1);
+  if (typeof outputs === 'number' && doc.vocabulary.length !== outputs) {
+    throw new HibikiError('EXPORT_VOCABULARY_MISMATCH', 'vocabulary size differs from the model output size', {
+      expected: `${outputs} labels`,
+      found: String(doc.vocabulary.length),
+    });
+  }
+  const tmp = `${outDir}.tmp-${process.pid}`;
+  rmSync(tmp, { recursive: true, force: true });
+  writeJsonAtomic(join(tmp, 'frontend.json'), doc);
+  await model.save(fileSaveHandler(tmp));
+  swapDir(tmp, outDir);
+  if (typeof source === 'string') model.dispose();
+}
+
+/**
+ * Loads an exported model directory with plain @tensorflow/tfjs.
+ * @throws HibikiError `MODEL_NOT_FOUND`, `MODEL_INVALID`, `CONFIG_INVALID` (frontend.json)
+ */
+export async function loadExportedModel(dir: string): Promise<{ model: tf.LayersModel; frontend: Frontend }> {
+  const path = join(dir, 'frontend.json');
+  if (!existsSync(path)) throw new HibikiError('MODEL_NOT_FOUND', 'no frontend.json in the exported model', { file: dir });
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (cause) {
+    throw new HibikiError('MODEL_INVALID', 'frontend.json is not valid JSON', { file: path, cause });
+  }
+  const frontend = validateConfig(frontendSchema, raw, { file: path, what: 'frontend.json' });
+  const model = await tf.loadLayersModel(fileLoadHandler(dir));
+  return { model, frontend };
+}

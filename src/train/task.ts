@@ -1,0 +1,27 @@
+/** What the training loop trains: a model, a loss, and resumable batches. */
+import type * as tf from '@tensorflow/tfjs';
+
+/**
+ * A training task. The loop never looks inside a batch: the task turns batches into tensors in
+ * `lossFn`, which must be synchronous and must not keep tensors (the loop wraps it in `tf.tidy`).
+ */
+export interface TrainTask<B> {
+  model: tf.LayersModel;
+  /**
+   * Mean loss of `batch` (a scalar), with dropout active when `training`.
+   * Padded frames must not count (the loss decides how: masks are part of the batch).
+   */
+  lossFn(model: tf.LayersModel, batch: B, training: boolean): tf.Scalar;
+  /** Batches per epoch; must not change between epochs or runs (schedules and ETA use it). */
+  batchesPerEpoch: number;
+  /**
+   * The batches of `epoch` from batch `startBatch` on; a pure function of (seed, epoch, startBatch)
+   * so that a resumed run continues with exactly the batches the uninterrupted run saw.
+   */
+  batches(epoch: number, startBatch: number): Iterable<B>;
+  /** Frames that a batch contributes (for frames/s and the frame-weighted epoch loss). */
+  frames(batch: B): number;
+  /** Extra task state (JSON) saved in checkpoints, e.g. an augmentation generator. */
+  getState?(): unknown;
+  setState?(state: unknown): void;
+}

@@ -9,3 +9,4 @@ export * from './audio/index.js';
 export * from './features/index.js';
 export * from './config/index.js';
 export * from './nn/index.js';
+export * from './pipeline/index.js';

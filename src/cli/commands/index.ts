@@ -4,9 +4,11 @@
  */
 import type { Command } from 'commander';
 import { registerScore } from './score.js';
+import { registerRun } from './run.js';
 
 export type RegisterCommand = (program: Command) => void;
 
 export const COMMANDS: RegisterCommand[] = [
   registerScore,
+  registerRun,
 ];

@@ -1,0 +1,204 @@
+/**
+ * `hibiki run`: resolve a recipe (recipe.yaml + prepare module + `--set`), write the resolved
+ * config, and bring the selected stages up to date in order; with `study=<name>`, do that for
+ * every run of the study's grid and then run its compare stage once over all of them.
+ */
+import { resolve, join } from 'node:path';
+import { stringify as toYaml } from 'yaml';
+import { applyOverrides, hashConfig, setPath, type Locator } from '../config/index.js';
+import { HibikiError } from '../errors.js';
+import { writeFileAtomic, writeJsonAtomic } from '../util/atomic.js';
+import { runPlannedStage, type ExperimentEnv, type StageReport } from './execute.js';
+import { lockExperiment } from './lock.js';
+import { createLogger, type LogSink } from './logger.js';
+import { loadPrepareModule } from './prepare-module.js';
+import { compareEntry, mergeRecipe, planStages, recipeFileOf, resolveRecipe, type RecipeConfig, type StagePlan } from './recipe.js';
+import { defaultStageRegistry, StageRegistry, type StudyInfo } from './registry.js';
+import { expandStudy } from './study.js';
+
+/** Options of `hibiki run`. */
+export interface RunOptions {
+  /** Recipe folder (with recipe.yaml) or the recipe.yaml itself. */
+  recipe: string;
+  /** `key=value` overrides, in order. */
+  overrides?: readonly string[];
+  /** Experiment tag; default `default` (for a study: the study name). */
+  tag?: string;
+  /** First stage to run: index (0-based) or name. Default: the first. */
+  stage?: number | string;
+  /** Last stage to run, inclusive: index or name. Default: the last. */
+  stopStage?: number | string;
+  /** Parallel jobs for stages that use them; default 1. */
+  nj?: number;
+  /** Run the selected stages even when up to date. */
+  force?: boolean;
+  /** Report what would run without running anything. */
+  dryRun?: boolean;
+  /** Root of experiment directories; default `exp` (relative to the working directory). */
+  expRoot?: string;
+  /** Root for generated data; default `data`. */
+  dataRoot?: string;
+  /** Registry to look stage kinds up in (after the recipe's own); default the process-wide one. */
+  registry?: StageRegistry;
+  /** Where log lines go besides run.log; default process.stderr, null for none. */
+  logStream?: NodeJS.WritableStream | null;
+}
+
+/** Result of one experiment. */
+export interface ExperimentSummary {
+  tag: string;
+  expDir: string;
+  stages: StageReport[];
+}
+
+/** Result of `hibiki run`. */
+export interface RunSummary extends ExperimentSummary {
+  recipe: string;
+  /** Set when a study ran: its runs; `stages` then holds the compare stage. */
+  study?: { name: string; runs: ExperimentSummary[] };
+}
+
+const TAG = /^[A-Za-z0-9][A-Za-z0-9._+-]*(\/[A-Za-z0-9][A-Za-z0-9._+-]*)*$/;
+
+/** Index of a stage given as a number or a name; `extra` names stages after the list (compare). */
+export function stageIndex(value: number | string, stages: readonly StagePlan[], extra: readonly string[] = [], flag = '--stage'): number {
+  const names = [...stages.map((s) => s.name), ...extra];
+  if (typeof value === 'number' || /^\d+$/.test(value)) {
+    const n = Number(value);
+    if (n < names.length) return n;
+    throw new HibikiError('STAGE_UNKNOWN', `${flag} ${value} is past the last stage`, { expected: `0..${names.length - 1}`, found: String(value) });
+  }
+  const i = names.indexOf(value);
+  if (i < 0) throw new HibikiError('STAGE_UNKNOWN', `${flag}: no stage named "${value}"`, { expected: names.join(', '), found: value });
+  return i;
+}
+
+/**
+ * Runs a recipe (or a study of it).
+ * @throws HibikiError for config problems (before anything runs) and for stage failures
+ */
+export async function runRecipe(options: RunOptions): Promise<RunSummary> {
+  const { dir, file } = recipeFileOf(options.recipe);
+  const registry = new StageRegistry(options.registry ?? defaultStageRegistry());
+  await loadPrepareModule(dir, registry);
+  const merged = mergeRecipe(file, options.overrides ?? []);
+  const where = { file, locate: merged.locate };
+  const { config, stages } = resolveRecipe(merged.value, registry, where);
+  if (options.tag !== undefined && !TAG.test(options.tag)) {
+    throw new HibikiError('RUN_BAD_TAG', 'bad --tag', { expected: 'letters, digits, . _ + - (and / between parts)', found: options.tag });
+  }
+  const nj = options.nj ?? 1;
+  if (!Number.isInteger(nj) || nj < 1) throw new HibikiError('RUN_BAD_NJ', 'bad --nj', { expected: 'a positive integer', found: String(options.nj) });
+  const expRoot = resolve(options.expRoot ?? 'exp');
+  const common = {
+    recipe: { name: config.name, dir },
+    dataRoot: resolve(options.dataRoot ?? 'data'),
+    nj,
+    registry,
+    force: options.force === true,
+    dryRun: options.dryRun === true,
+  };
+  const stream = options.logStream === undefined ? process.stderr : options.logStream;
+  const study = config.study;
+  if (study === null) {
+    const tag = options.tag ?? 'default';
+    const expDir = join(expRoot, config.name, tag);
+    const range = selectRange(options, stages);
+    const env: ExperimentEnv = { ...common, config, expDir, sink: { files: [join(expDir, 'run.log')], stream } };
+    const result = await runExperiment(env, stages, range, tag, options.overrides ?? []);
+    return { recipe: config.name, ...result };
+  }
+
+  const spec = config.studies[study]!;
+  const studyTag = options.tag ?? study;
+  const studyDir = join(expRoot, config.name, studyTag);
+  const compare = compareEntry(spec);
+  const comparePlan = compare === undefined ? undefined : planStages([compare], config, registry, () => undefined)[0]!;
+  const range = selectRange(options, stages, comparePlan === undefined ? [] : [comparePlan.name]);
+  const runs = expandStudy(spec, study, studyTag);
+  const baseValue = setPath(merged.value, ['study'], null);
+  // Resolve every run before running any, so a bad axis value fails in seconds, not hours.
+  const resolvedRuns = runs.map((run) => {
+    const value = applyOverrides(baseValue, run.overrides);
+    const locate: Locator = (path) => {
+      const hit = [...run.overrides].reverse().find((o) => o.path.every((s, i) => String(s) === String(path[i])) || path.every((s, i) => String(s) === String(o.path[i])));
+      return hit !== undefined ? { origin: hit.text } : merged.locate(path);
+    };
+    return { run, ...resolveRecipe(value, registry, { file, locate }) };
+  });
+  const studySink: LogSink = { files: [join(studyDir, 'run.log')], stream };
+  const release = lockExperiment(studyDir);
+  const summaries: ExperimentSummary[] = [];
+  const info: StudyInfo = { name: study, tag: studyTag, axes: Object.keys(spec.axes), runs: [] };
+  try {
+    writeFileAtomic(join(studyDir, 'config.yaml'), toYaml(config));
+    writeJsonAtomic(join(studyDir, 'study.json'), { study, tag: studyTag, axes: info.axes, runs: runs.map((r) => ({ tag: r.tag, labels: r.labels, values: r.values })) });
+    createLogger(studySink, 'study').info(`study ${study}: ${runs.length} runs`, { tag: studyTag });
+    for (const r of resolvedRuns) {
+      const expDir = join(expRoot, config.name, r.run.tag);
+      const env: ExperimentEnv = { ...common, config: r.config, expDir, sink: { files: [join(expDir, 'run.log'), join(studyDir, 'run.log')], stream } };
+      summaries.push(await runExperiment(env, r.stages, range, r.run.tag, [...(options.overrides ?? []), ...r.run.overrides.map((o) => o.text)]));
+      info.runs.push({ tag: r.run.tag, expDir, labels: r.run.labels, values: r.run.values, config: r.config });
+    }
+    const reports: StageReport[] = [];
+    if (comparePlan !== undefined) {
+      const plan = { ...comparePlan, index: stages.length, after: [] };
+      const upstream: Record<string, string | null> = {};
+      for (const s of summaries) {
+        const ids = s.stages.map((st) => st.id);
+        upstream[s.tag] = ids.includes(null) ? null : hashConfig(ids);
+      }
+      const env: ExperimentEnv = { ...common, config, expDir: studyDir, sink: studySink };
+      const selected = plan.index >= range.first && plan.index <= range.last;
+      reports.push(await runPlannedStage(env, plan, upstream, selected, info));
+    }
+    return { recipe: config.name, tag: studyTag, expDir: studyDir, stages: reports, study: { name: study, runs: summaries } };
+  } finally {
+    release();
+  }
+}
+
+function selectRange(options: RunOptions, stages: readonly StagePlan[], extra: readonly string[] = []): { first: number; last: number } {
+  const first = options.stage === undefined ? 0 : stageIndex(options.stage, stages, extra, '--stage');
+  const last = options.stopStage === undefined ? stages.length + extra.length - 1 : stageIndex(options.stopStage, stages, extra, '--stop-stage');
+  if (last < first) throw new HibikiError('STAGE_RANGE', '--stop-stage comes before --stage', { expected: `a stop stage >= ${first}`, found: String(last) });
+  return { first, last };
+}
+
+async function runExperiment(
+  env: ExperimentEnv,
+  stages: readonly StagePlan[],
+  range: { first: number; last: number },
+  tag: string,
+  overrides: readonly string[],
+): Promise<ExperimentSummary> {
+  const release = lockExperiment(env.expDir);
+  try {
+    if (!env.dryRun) writeFileAtomic(join(env.expDir, 'config.yaml'), toYaml(env.config as RecipeConfig));
+    const log = createLogger(env.sink, 'run');
+    log.info(`recipe ${env.recipe.name}, tag ${tag}`, { expDir: env.expDir, stages: `${range.first}..${range.last}`, overrides, nj: env.nj, force: env.force });
+    const ids = new Map<string, string | null>();
+    const reports: StageReport[] = [];
+    for (const plan of stages) {
+      const upstream = Object.fromEntries(plan.after.map((n) => [n, ids.get(n) ?? null]));
+      const report = await runPlannedStage(env, plan, upstream, plan.index >= range.first && plan.index <= range.last);
+      ids.set(plan.name, report.id);
+      reports.push(report);
+    }
+    return { tag, expDir: env.expDir, stages: reports };
+  } finally {
+    release();
+  }
+}
+
+/** A plain-text table of what each stage did, for the terminal. */
+export function formatRunSummary(summary: RunSummary): string {
+  const rows: string[][] = [['tag', 'stage', 'name', 'kind', 'status', 'seconds', 'reason']];
+  const add = (tag: string, stages: readonly StageReport[]): void => {
+    for (const s of stages) rows.push([tag, String(s.index), s.name, s.kind, s.status, s.status === 'ran' ? s.seconds.toFixed(2) : '-', s.reason]);
+  };
+  for (const run of summary.study?.runs ?? []) add(run.tag, run.stages);
+  add(summary.tag, summary.stages);
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
+  return rows.map((r) => r.map((cell, c) => (c === r.length - 1 ? cell : cell.padEnd(widths[c]!))).join('  ')).join('\n') + '\n';
+}

@@ -9,4 +9,6 @@ export * from './audio/index.js';
 export * from './features/index.js';
 export * from './config/index.js';
 export * from './nn/index.js';
+export * from './data/index.js';
 export * from './pipeline/index.js';
+export * from './train/index.js';

@@ -4,11 +4,15 @@
  */
 import type { Command } from 'commander';
 import { registerScore } from './score.js';
+import { registerValidateData } from './validate-data.js';
+import { registerPrepare } from './prepare.js';
 import { registerRun } from './run.js';
 
 export type RegisterCommand = (program: Command) => void;
 
 export const COMMANDS: RegisterCommand[] = [
   registerScore,
+  registerValidateData,
+  registerPrepare,
   registerRun,
 ];

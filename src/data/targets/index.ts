@@ -1,0 +1,3 @@
+export * from './geometry.js';
+export * from './alignment.js';
+export * from './events.js';

@@ -24,7 +24,7 @@ export {
   type NamedTensor,
 } from './checkpoint.js';
 export { buildSeeded, withSeededMathRandom, withStepRandomness } from './seeded.js';
-export { truncateTrainLog, type StepRecord, type EpochRecord, type TrainRecord } from './progress.js';
+export { truncateTrainLog, type TrainStepRecord, type TrainEpochRecord, type TrainRecord } from './progress.js';
 export { fileSaveHandler, fileLoadHandler, saveModelDir } from './model-io.js';
 export {
   exportModel,

@@ -7,7 +7,7 @@ import cliProgress from 'cli-progress';
 import { appendJsonl, readJsonl, writeJsonl } from '../util/jsonl.js';
 
 /** A `train.jsonl` step record. */
-export interface StepRecord {
+export interface TrainStepRecord {
   kind: 'step';
   step: number;
   epoch: number;
@@ -21,7 +21,7 @@ export interface StepRecord {
 }
 
 /** A `train.jsonl` epoch record. */
-export interface EpochRecord {
+export interface TrainEpochRecord {
   kind: 'epoch';
   epoch: number;
   step: number;
@@ -31,7 +31,7 @@ export interface EpochRecord {
   time: string;
 }
 
-export type TrainRecord = StepRecord | EpochRecord;
+export type TrainRecord = TrainStepRecord | TrainEpochRecord;
 
 /**
  * Drops records a checkpoint does not cover, so that a resumed run continues the log without

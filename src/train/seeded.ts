@@ -34,30 +34,41 @@ export function buildSeeded<M>(seed: number, build: () => M): M {
 
 interface SeededLayer {
   seed?: number;
-  layers?: unknown[];
+  setStep?: (step: number) => void;
 }
 
-function seededLayers(layers: unknown[], out: SeededLayer[]): SeededLayer[] {
+/** Layers of `model`, including those nested in sub-models and wrappers (Bidirectional, RNN cells). */
+function allLayers(layers: readonly unknown[], out: SeededLayer[] = [], seen = new Set<unknown>()): SeededLayer[] {
   for (const l of layers) {
-    const layer = l as SeededLayer & { getClassName?: () => string };
-    if (typeof layer.seed === 'number') out.push(layer);
-    if (Array.isArray(layer.layers)) seededLayers(layer.layers, out);
+    if (l === null || typeof l !== 'object' || seen.has(l)) continue;
+    seen.add(l);
+    out.push(l as SeededLayer);
+    const r = l as Record<string, unknown>;
+    if (Array.isArray(r['layers'])) allLayers(r['layers'] as unknown[], out, seen);
+    for (const key of ['layer', 'forwardLayer', 'backwardLayer', 'cell']) {
+      if (r[key] !== undefined) allLayers([r[key]], out, seen);
+    }
   }
   return out;
 }
 
 /**
  * Runs one training step's forward/backward pass with randomness derived from (seed, step).
- * @param model its layers with a numeric `seed` get `seed' = f(seed, step, layer)` for the step
+ * Layers with a `setStep(step)` method (nn's `SeededDropout`) are told the step; other layers with
+ * a numeric `seed` (tfjs `Dropout({seed})`) get `seed' = f(seed, step, layer)` for the step and
+ * their own seed back afterwards; everything unseeded draws from `Math.random`, which is replaced.
  */
 export function withStepRandomness<R>(model: tf.LayersModel, seed: number, step: number, fn: () => R): R {
-  const layers = seededLayers(model.layers, []);
-  const saved = layers.map((l) => l.seed!);
+  const layers = allLayers(model.layers);
+  const stepped = layers.filter((l) => typeof l.setStep === 'function');
+  const seeded = layers.filter((l) => typeof l.setStep !== 'function' && typeof l.seed === 'number');
+  for (const l of stepped) l.setStep!(step);
+  const saved = seeded.map((l) => l.seed!);
   const stepRng = new Rng(seed).fork(`step-seeds/${step}`);
-  for (const l of layers) l.seed = (stepRng.nextUint32() | 1) >>> 0; // non-zero: tfjs treats seed 0 as "unseeded"
+  for (const l of seeded) l.seed = (stepRng.nextUint32() | 1) >>> 0; // non-zero: tfjs treats 0 as "unseeded"
   try {
     return withSeededMathRandom(seed, `step/${step}`, fn);
   } finally {
-    layers.forEach((l, i) => (l.seed = saved[i]!));
+    seeded.forEach((l, i) => (l.seed = saved[i]!));
   }
 }

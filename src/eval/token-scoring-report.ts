@@ -27,7 +27,9 @@ function row(label: string, sentences: number, sentenceErrors: number, c: EditCo
  * (S.Err: percent of utterances with an error), followed by the raw corpus counts.
  */
 export function formatScoreSummary(score: CorpusScore): string {
-  const header = `| SPKR     | # Snt  # ${unitName(score.mode).padEnd(4)} |  Corr    Sub    Del    Ins    Err  S.Err |`;
+  const header =
+    `| ${'SPKR'.padEnd(8)} | # Snt ${('# ' + unitName(score.mode)).padStart(6)} |` +
+    `${['Corr', 'Sub', 'Del', 'Ins', 'Err', 'S.Err'].map((n) => n.padStart(6)).join(' ')} |`;
   const rule = '|' + '-'.repeat(header.length - 2) + '|';
   const lines = [header, rule];
   for (const s of score.speakers) lines.push(row(s.speaker, s.sentences, s.sentenceErrors, s.counts));

@@ -14,3 +14,8 @@ export * from './trn.js';
 export * from './token-scoring.js';
 export * from './token-scoring-report.js';
 export * from './postprocess.js';
+export * from './report/png.js';
+export * from './report/spectrogram.js';
+export * from './report/charts.js';
+export * from './report/experiment.js';
+export * from './report/write-report.js';

@@ -7,6 +7,7 @@ import { registerScore } from './score.js';
 import { registerValidateData } from './validate-data.js';
 import { registerPrepare } from './prepare.js';
 import { registerRun } from './run.js';
+import { registerReport } from './report.js';
 
 export type RegisterCommand = (program: Command) => void;
 
@@ -15,4 +16,5 @@ export const COMMANDS: RegisterCommand[] = [
   registerValidateData,
   registerPrepare,
   registerRun,
+  registerReport,
 ];

@@ -75,7 +75,7 @@ export function parseLab(text: string, file = '<lab>', form: LabForm | 'auto' = 
     }
     return { form: f, segments, tokens: [] };
   }
-  const scale = f === 'htk' ? 1e-7 : 1;
+  const divisor = f === 'htk' ? 1e7 : 1; // division is correctly rounded: 2300000 / 1e7 === 0.23
   for (const l of lines) {
     if (l.text === '///') break; // HTK: further label levels follow
     const start = time(l, 0, file, 'start time');
@@ -84,7 +84,7 @@ export function parseLab(text: string, file = '<lab>', form: LabForm | 'auto' = 
     if (!(end > start) || start < 0) {
       throw new HibikiError('LAB_BAD_TIMES', 'segment is empty or negative', { file, line: l.line, expected: '0 <= start < end', found: `${l.fields[0]} ${l.fields[1]}` });
     }
-    segments.push({ start: start * scale, end: end * scale, label: lab });
+    segments.push({ start: start / divisor, end: end / divisor, label: lab });
   }
   return { form: f, segments, tokens: [] };
 }

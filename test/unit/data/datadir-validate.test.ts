@@ -80,6 +80,7 @@ async function runCli(args: string[]): Promise<{ code: number; out: string }> {
   const out: string[] = [];
   const write = process.stdout.write.bind(process.stdout);
   process.stdout.write = ((chunk: string) => (out.push(chunk), true)) as typeof process.stdout.write;
+  process.exitCode = undefined; // the test runner sets it when an earlier test failed
   try {
     const code = await main(['node', 'hibiki', ...args]);
     return { code, out: out.join('') };

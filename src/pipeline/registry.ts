@@ -83,9 +83,12 @@ export class StageRegistry {
   private readonly sections = new Map<string, z.ZodType>();
   constructor(private readonly parent?: StageRegistry) {}
 
-  /** @throws HibikiError `STAGE_KIND_DUPLICATE` when the name is taken by a different kind */
+  /**
+   * @throws HibikiError `STAGE_KIND_DUPLICATE` when the name is taken by a different kind, here
+   *   or in the parent (a recipe cannot silently replace a library kind)
+   */
   register(kind: StageKind): void {
-    const existing = this.kinds.get(kind.kind);
+    const existing = this.get(kind.kind);
     if (existing !== undefined && existing !== kind) {
       throw new HibikiError('STAGE_KIND_DUPLICATE', `stage kind "${kind.kind}" is registered twice`, {
         expected: 'unique stage kind names',

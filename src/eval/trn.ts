@@ -50,6 +50,22 @@ export function formatTrn(entries: readonly TrnEntry[]): string {
   return entries.map((e) => formatTrnLine(e) + '\n').join('');
 }
 
+/**
+ * Trn entries from decoded token indices (e.g. CTC hypotheses), mapping indices to labels with
+ * `label` (typically a vocabulary's `label(i)`).
+ * @param ids utterance ids, same order and length as `hyps`
+ */
+export function trnEntriesFromIndices(
+  ids: readonly string[],
+  hyps: ReadonlyArray<{ tokens: ArrayLike<number> }>,
+  label: (index: number) => string,
+): TrnEntry[] {
+  if (ids.length !== hyps.length) {
+    throw new HibikiError('TRN_BAD_INPUT', 'one utterance id per hypothesis', { expected: String(hyps.length), found: String(ids.length) });
+  }
+  return hyps.map((h, i) => ({ id: ids[i] as string, tokens: Array.from(h.tokens, (k) => label(k)) }));
+}
+
 /** Writes a trn file atomically. Duplicate ids are an error (sclite would refuse them too). */
 export function writeTrn(path: string, entries: readonly TrnEntry[]): void {
   const seen = new Set<string>();

@@ -196,14 +196,15 @@ export function ctcForwardBackward(inp: CtcInputs, options: CtcCoreOptions = {})
     if (grad === null) continue;
     // ws.pr now holds softmax - occupancy for this utterance (when its backward ran).
     const kw = options.priorTerm === undefined || Tb === 0 ? 0 : (options.priorTerm.weights[b] as number) / Tb;
+    const w = weight === 0 ? 0 : feasible ? weight : NaN;
+    const { pr, lp } = ws;
     for (let t = 0; t < Tb; t++) {
       const o = base + t * frameStride;
       const r = t * C;
-      for (let k = 0; k < C; k++) {
-        let g = 0;
-        if (weight !== 0) g = feasible ? weight * (ws.pr[r + k] as number) : NaN;
-        if (kw !== 0) g += kw * (Math.exp(ws.lp[r + k] as number) - ((prior as ArrayLike<number>)[k] as number));
-        grad[o + k] = g;
+      if (w !== 0) for (let k = 0; k < C; k++) grad[o + k] = w * (pr[r + k] as number);
+      if (kw !== 0) {
+        const pk = prior as ArrayLike<number>;
+        for (let k = 0; k < C; k++) grad[o + k] = (grad[o + k] as number) + kw * (Math.exp(lp[r + k] as number) - (pk[k] as number));
       }
     }
   }

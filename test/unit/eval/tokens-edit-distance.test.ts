@@ -1,7 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { alignSequences, countEdits, errorRate } from '../../../src/eval/edit-distance.js';
-import { formatTrn, parseTrn } from '../../../src/eval/trn.js';
+import { formatTrn, parseTrn, trnEntriesFromIndices, writeTrn } from '../../../src/eval/trn.js';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseTokenFoldMap, scoreTranscripts, scoringUnits } from '../../../src/eval/token-scoring.js';
 import { isHibikiError } from '../../../src/errors.js';
 
@@ -81,4 +84,19 @@ test('corpus score: missing utterances are errors, sentence errors and speakers 
   assert.deepEqual(score.speakers.map((s) => [s.speaker, s.sentences, s.sentenceErrors]), [['s1', 1, 1], ['s2', 1, 0]]);
   assert.throws(() => scoreTranscripts(refs, [{ id: 's1_a', tokens: [] }]), (e) => isHibikiError(e, 'TRN_MISSING_UTTERANCE') && e.utterance === 's2_b');
   assert.throws(() => scoreTranscripts(refs.slice(0, 1), [{ id: 's1_a', tokens: [] }, { id: 'zz', tokens: [] }]), (e) => isHibikiError(e, 'TRN_MISSING_UTTERANCE'));
+});
+
+test('trn entries from decoded indices, written atomically and read back', () => {
+  const labels = ['<b>', 'aa', 'b', 'sil'];
+  const entries = trnEntriesFromIndices(['u1', 'u2'], [{ tokens: [1, 2, 1] }, { tokens: Int32Array.from([]) }], (i) => labels[i]!);
+  assert.deepEqual(entries, [{ id: 'u1', tokens: ['aa', 'b', 'aa'] }, { id: 'u2', tokens: [] }]);
+  const dir = mkdtempSync(join(tmpdir(), 'hibiki-trn-'));
+  try {
+    writeTrn(join(dir, 'hyp.trn'), entries);
+    assert.equal(readFileSync(join(dir, 'hyp.trn'), 'utf8'), 'aa b aa (u1)\n(u2)\n');
+    assert.throws(() => writeTrn(join(dir, 'x.trn'), [entries[0]!, entries[0]!]), (e) => isHibikiError(e, 'TRN_DUPLICATE_ID'));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  assert.throws(() => trnEntriesFromIndices(['u1'], [], String), (e) => isHibikiError(e, 'TRN_BAD_INPUT'));
 });

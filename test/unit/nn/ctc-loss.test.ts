@@ -93,3 +93,24 @@ test('report max abs diffs', () => {
   console.log(`ctc golden: max |loss diff| ${maxLossDiff.toExponential(2)} (losses < 800), max |grad diff| ${maxGradDiff.toExponential(2)}`);
   assert.ok(maxGradDiff <= 1e-4);
 });
+
+test('ctcLoss and its gradient leave no tensors behind inside tf.tidy', () => {
+  const x = tf.randomNormal([2, 9, 5], 0, 1, 'float32', 3) as tf.Tensor3D;
+  const before = tf.memory().numTensors;
+  tf.tidy(() => {
+    const g = tf.grad((v: tf.Tensor) => ctcLoss(v as tf.Tensor3D, [[1, 2], [3, 3]], { inputLengths: [9, 7] }))(x);
+    assert.equal(g.shape.join(','), '2,9,5');
+  });
+  assert.equal(tf.memory().numTensors, before);
+  x.dispose();
+});
+
+test('default input lengths are all frames; BTC and TBC layouts agree', () => {
+  const x = tf.randomNormal([3, 6, 4], 0, 2, 'float32', 5) as tf.Tensor3D;
+  const labels = [[1], [2, 3], []];
+  const a = ctcLoss(x, labels, { reduction: 'none' }).dataSync();
+  const b = ctcLoss(x, labels, { reduction: 'none', inputLengths: [6, 6, 6] }).dataSync();
+  const c = ctcLoss(tf.transpose(x, [1, 0, 2]) as tf.Tensor3D, labels, { reduction: 'none', layout: 'TBC' }).dataSync();
+  assert.deepEqual([...a], [...b]);
+  assert.deepEqual([...a], [...c]);
+});

@@ -69,10 +69,11 @@ export class Optimizer {
     readonly config: OptimizerConfig,
     private readonly vars: tf.Variable[],
   ) {
-    const zeros = (x: tf.Variable, tag: string): tf.Variable => tf.variable(tf.zerosLike(x), false, `${x.name}/${tag}`);
+    // Unnamed: tfjs variable names are global, and two optimisers may serve the same variables.
+    const zeros = (x: tf.Variable): tf.Variable => tf.variable(tf.zerosLike(x), false);
     const needsM = config.type !== 'sgd' || config.momentum > 0;
-    this.m = needsM ? vars.map((x) => zeros(x, 'm')) : [];
-    this.v = config.type === 'sgd' ? [] : vars.map((x) => zeros(x, 'v'));
+    this.m = needsM ? vars.map((x) => zeros(x)) : [];
+    this.v = config.type === 'sgd' ? [] : vars.map((x) => zeros(x));
     this.decays = vars.map((x) => config.decayOn === 'all' || x.rank >= 2);
   }
 

@@ -10,6 +10,7 @@ interface PrepareCliOptions {
   in: string;
   out: string;
   audio?: string;
+  labels?: string;
   tier?: string;
   emptyLabel: string;
   dropEmpty?: boolean;
@@ -29,6 +30,7 @@ export function registerPrepare(program: Command): void {
     .requiredOption('--in <path>', 'input folder (or list/transcript file for dcase and transcript)')
     .requiredOption('--out <dir>', 'data directory to write (TIMIT: <dir>/train, <dir>/dev, <dir>/test)')
     .option('--audio <dir>', 'dcase/transcript: folder holding the audio (default: the folder of --in)')
+    .option('--labels <dir>', 'wav-folder formats: folder mirroring --in that holds the side-cars (e.g. aligner output), searched before --in')
     .option('--tier <name>', 'TextGrid tier (default: the only interval tier, else "phones"); TIMIT: phones or words')
     .option('--empty-label <label>', 'label of empty TextGrid intervals', 'sil')
     .option('--drop-empty', 'drop empty TextGrid intervals instead (leaves gaps)')
@@ -51,6 +53,7 @@ export function registerPrepare(program: Command): void {
         requireLabels: opts.requireLabels === true,
       };
       if (opts.audio !== undefined) input.audio = opts.audio;
+      if (opts.labels !== undefined) input.labels = opts.labels;
       if (opts.tier !== undefined) input.tier = opts.tier;
       const result = prepareDataDir(input);
       for (const w of result.written) {

@@ -24,6 +24,7 @@ const PrepareOptionsSchema = z
     in: z.string().min(1),
     out: z.string().min(1),
     audio: z.string().min(1).optional(),
+    labels: z.string().min(1).optional(),
     tier: z.string().min(1).optional(),
     emptyLabel: z.string().min(1).regex(/^\S+$/, 'a label without whitespace').default('sil'),
     dropEmpty: z.boolean().default(false),
@@ -67,6 +68,7 @@ function hasOutsidePaths(dir: string, data: DataDir): boolean {
 function folderOptions(o: Resolved): WavFolderOptions {
   const w: WavFolderOptions = { emptyLabel: o.dropEmpty ? null : o.emptyLabel, labForm: o.labForm, audacityAs: o.audacityAs, requireLabels: o.requireLabels };
   if (o.tier !== undefined) w.tier = o.tier;
+  if (o.labels !== undefined) w.labelsDir = o.labels;
   return w;
 }
 

@@ -125,7 +125,11 @@ class Reader {
  * `TEXTGRID_BAD_TIMES` (interval with xmax <= xmin, or intervals out of order), with the line.
  */
 export function parseTextGrid(text: string, file = '<textgrid>'): TextGrid {
-  const r = new Reader(tokenize(text, file), file);
+  const tokens = tokenize(text, file);
+  if (tokens[0]?.kind !== 'string') {
+    throw new HibikiError('TEXTGRID_NOT_TEXTGRID', 'not a Praat TextGrid text file', { file, line: tokens[0]?.line ?? 1, expected: 'File type = "ooTextFile"', found: tokens[0]?.value ?? 'no values' });
+  }
+  const r = new Reader(tokens, file);
   const fileType = r.string('"ooTextFile"');
   const objectClass = r.string('"TextGrid"');
   if (!fileType.value.startsWith('ooTextFile') || objectClass.value !== 'TextGrid') {

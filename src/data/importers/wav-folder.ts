@@ -4,7 +4,7 @@
  * `.lab` (timed: alignment; MFA transcript: text), `.txt` (Audacity label track: events or
  * alignment; otherwise a transcript), `.tsv` (sed_eval/DCASE event list: events). Files in
  * sub-folders get the sub-folder path in their id and the first sub-folder as speaker (the layout
- * of MFA corpora).
+ * of MFA corpora). Side-cars may also live in a mirrored labels folder (`labelsDir`).
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { basename, dirname, join, relative, sep } from 'node:path';
@@ -33,6 +33,11 @@ export interface WavFolderOptions {
   audacityAs?: 'events' | 'alignment';
   /** Raise `IMPORT_NO_LABELS` for an audio file without any side-car. Default false. */
   requireLabels?: boolean;
+  /**
+   * A second folder mirroring the audio folder's layout (e.g. an aligner's output folder):
+   * side-cars are looked for there first, then beside the audio.
+   */
+  labelsDir?: string;
 }
 
 /** Finds the side-car of `stemPath` with extension `ext` (case-insensitive), if any. */
@@ -69,6 +74,8 @@ export function importWavFolder(root: string, options: WavFolderOptions = {}): D
   for (const path of audio) {
     const id = uttIdFor(root, path);
     const stem = stripExt(path);
+    const mirrored = options.labelsDir === undefined ? undefined : join(options.labelsDir, relative(root, stem));
+    const find = (ext: string): string | undefined => (mirrored === undefined ? undefined : sidecar(mirrored, ext, listing)) ?? sidecar(stem, ext, listing);
     const u: ImportedUtterance = { id, audio: path };
     const parts = relative(root, path).split(sep);
     if (parts.length > 1) u.speaker = (parts[0] as string).replace(/\s+/g, '_');
@@ -84,7 +91,7 @@ export function importWavFolder(root: string, options: WavFolderOptions = {}): D
       transcript = tokens;
     };
     let found = false;
-    const tg = kinds.has('TextGrid') ? sidecar(stem, 'textgrid', listing) : undefined;
+    const tg = kinds.has('TextGrid') ? find('textgrid') : undefined;
     if (tg !== undefined) {
       found = true;
       const opts = { emptyLabel: options.emptyLabel === undefined ? 'sil' : options.emptyLabel, file: tg, ...(options.tier !== undefined ? { tier: options.tier } : {}) };
@@ -92,14 +99,14 @@ export function importWavFolder(root: string, options: WavFolderOptions = {}): D
       setAlignment(tg, textGridToAlignment(grid, opts));
       tgText = textGridToAlignment(grid, { ...opts, emptyLabel: null }).map((s) => s.label);
     }
-    const lab = kinds.has('lab') ? sidecar(stem, 'lab', listing) : undefined;
+    const lab = kinds.has('lab') ? find('lab') : undefined;
     if (lab !== undefined) {
       found = true;
       const c = parseLab(readTextFile(lab), lab, options.labForm ?? 'auto');
       if (c.form === 'transcript') setTranscript(lab, c.tokens);
       else setAlignment(lab, c.segments);
     }
-    const txt = kinds.has('txt') ? sidecar(stem, 'txt', listing) : undefined;
+    const txt = kinds.has('txt') ? find('txt') : undefined;
     if (txt !== undefined) {
       found = true;
       const text = readTextFile(txt);
@@ -111,7 +118,7 @@ export function importWavFolder(root: string, options: WavFolderOptions = {}): D
         setTranscript(txt, text.split(/\s+/).filter((t) => t !== ''));
       }
     }
-    const tsv = kinds.has('tsv') ? sidecar(stem, 'tsv', listing) : undefined;
+    const tsv = kinds.has('tsv') ? find('tsv') : undefined;
     if (tsv !== undefined) {
       found = true;
       if (u.events !== undefined) throw new HibikiError('IMPORT_CONFLICT', 'two side-cars give events', { file: tsv, utterance: id });

@@ -4,7 +4,9 @@
  *
  * Rules (docs/data.md, "Frame targets"):
  * - a frame's label is the segment covering its centre; segments are half-open [start, end), so
- *   a boundary exactly at a centre gives the frame the later segment's label;
+ *   a boundary exactly at a centre gives the frame the later segment's label; only the end of the
+ *   last segment is closed (with snip-edges=false the last frame's centre can fall exactly on
+ *   the end of the audio, where an aligner's alignment ends);
  * - a boundary is a time where the label changes; between two segments separated by an uncovered
  *   gap that is not filled with a label, the boundary is the middle of the gap; the start of the
  *   first and the end of the last segment are not boundaries (nothing is on the other side);
@@ -127,7 +129,9 @@ export function alignmentToFrameTargets(
   for (let i = 0; i < numFrames; i++) {
     const c = frameCentreNs(i, frame);
     while ((ps[p] as Piece).e <= c) p++;
-    const id = (ps[p] as Piece).id;
+    let id = (ps[p] as Piece).id;
+    const prevPiece = ps[p - 1];
+    if (id < 0 && p === ps.length - 1 && prevPiece !== undefined && prevPiece.e === c && prevPiece.id >= 0) id = prevPiece.id;
     if (id === ERROR) {
       throw new HibikiError('UNCOVERED_FRAME', `frame ${i} (centre ${c / 1e9} s) is covered by no segment; pass uncovered: 'ignore' or a fill label`, {
         ...where,

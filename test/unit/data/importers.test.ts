@@ -200,3 +200,15 @@ test('hibiki prepare --format timit writes train/dev/test', async () => {
   assert.equal(readFileSync(join(out, 'test', 'text'), 'utf8'), 'mdab0_sx49 sil ao sil\n'); // ao folds to aa only in the 39 set
   assert.equal(readFileSync(join(out, 'dev', 'alignment'), 'utf8'), 'faks0_si943 0 0.125 sil\nfaks0_si943 0.125 0.25 ao\nfaks0_si943 0.25 0.5 sil\n');
 });
+
+test('wav folder: side-cars from a mirrored labels folder (aligner output) win over side-cars beside the audio', () => {
+  const root = tempDir();
+  writeSilentWav(join(root, 'corpus', 'spk1', 'utt1.wav'), 19200);
+  writeFiles(root, { 'corpus/spk1/utt1.lab': 'say hi\n', 'corpus/spk1/utt1.TextGrid': 'not a textgrid' });
+  copy('textgrid/mfa-long.TextGrid', join(root, 'aligned', 'spk1', 'utt1.TextGrid'));
+  const d = importWavFolder(join(root, 'corpus'), { labelsDir: join(root, 'aligned'), tier: 'words' });
+  assert.deepEqual(d.alignment?.get('spk1-utt1')?.map((s) => s.label), ['sil', 'say_"hi"', 'sil']);
+  assert.deepEqual(d.text?.get('spk1-utt1'), ['say', 'hi']);
+  // without the labels folder the broken TextGrid beside the audio is read, and fails with its line
+  assert.throws(() => importWavFolder(join(root, 'corpus')), hibikiError('TEXTGRID_NOT_TEXTGRID', 1));
+});

@@ -166,3 +166,13 @@ test('event targets: touching events merge, onset at a centre is active, errors'
   assert.throws(() => eventsToFrameTargets([{ onset: 0, offset: 0.1, label: 'cat' }], 8, SNIP, ev, 'clip7'), (e: unknown) => isHibikiError(e, 'UNKNOWN_LABEL') && e.utterance === 'clip7');
   assert.equal(eventsToFrameTargets([], 0, SNIP, ev).active.length, 0);
 });
+
+test('snip-edges false: a last centre exactly at the end of the alignment takes the last label', () => {
+  // 95 ms: round(95 / 10) = floor((95 + 5) / 10) = 10 frames; frame 9 is centred on 95 ms, the end
+  assert.equal(numFramesForDuration(0.095, NOSNIP), 10);
+  const t = alignmentToFrameTargets([{ start: 0, end: 0.05, label: 'a' }, { start: 0.05, end: 0.095, label: 'b' }], 10, NOSNIP, V);
+  assert.equal(t.labels[9], B);
+  assert.equal(t.boundaryDistance[9], 4.5);
+  // one frame further is past the end: uncovered
+  assert.throws(() => alignmentToFrameTargets([{ start: 0, end: 0.095, label: 'a' }], 11, NOSNIP, V), (e: unknown) => isHibikiError(e, 'UNCOVERED_FRAME'));
+});

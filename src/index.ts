@@ -10,5 +10,6 @@ export * from './features/index.js';
 export * from './config/index.js';
 export * from './nn/index.js';
 export * from './data/index.js';
+export * from './data/synth/index.js';
 export * from './pipeline/index.js';
 export * from './train/index.js';

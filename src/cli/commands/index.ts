@@ -7,6 +7,7 @@ import { registerScore } from './score.js';
 import { registerValidateData } from './validate-data.js';
 import { registerPrepare } from './prepare.js';
 import { registerRun } from './run.js';
+import { registerSynth } from './synth.js';
 import { registerReport } from './report.js';
 
 export type RegisterCommand = (program: Command) => void;
@@ -16,5 +17,6 @@ export const COMMANDS: RegisterCommand[] = [
   registerValidateData,
   registerPrepare,
   registerRun,
+  registerSynth,
   registerReport,
 ];

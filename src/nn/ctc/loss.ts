@@ -45,6 +45,29 @@ export interface CtcLossOptions {
   smoothing?: CtcSmoothing;
 }
 
+/**
+ * Label sequences for {@link ctcLoss} from a padded `[batch, maxLabelLength]` matrix (the layout
+ * of the utterance batches) and per-utterance lengths. Returns views, not copies.
+ */
+export function ctcLabelsFromPadded(labels: Int32Array, labelLengths: ArrayLike<number>, maxLabelLength: number): Int32Array[] {
+  const batch = labelLengths.length;
+  if (labels.length !== batch * maxLabelLength) {
+    throw new HibikiError('CTC_BAD_LABELS', 'padded labels size does not match batch * maxLabelLength', {
+      expected: String(batch * maxLabelLength),
+      found: String(labels.length),
+    });
+  }
+  const out: Int32Array[] = [];
+  for (let b = 0; b < batch; b++) {
+    const len = labelLengths[b] as number;
+    if (!Number.isInteger(len) || len < 0 || len > maxLabelLength) {
+      throw new HibikiError('CTC_BAD_LABELS', `label length of utterance ${b} out of range`, { expected: `0..${maxLabelLength}`, found: String(len) });
+    }
+    out.push(labels.subarray(b * maxLabelLength, b * maxLabelLength + len));
+  }
+  return out;
+}
+
 function checkSmoothing(s: CtcSmoothing, classes: number): void {
   if (!(s.epsilon >= 0) || !Number.isFinite(s.epsilon)) {
     throw new HibikiError('CTC_BAD_SMOOTHING', 'smoothing epsilon must be a finite number >= 0', { expected: '>= 0', found: String(s.epsilon) });

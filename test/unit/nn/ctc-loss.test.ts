@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
-import { ctcLoss, type CtcReduction } from '../../../src/nn/ctc/loss.js';
+import { ctcLabelsFromPadded, ctcLoss, type CtcReduction } from '../../../src/nn/ctc/loss.js';
 import { ctcForwardBackward } from '../../../src/nn/ctc/core.js';
 
 // Fixtures: test/golden/ctc/make_golden.py (torch.nn.functional.ctc_loss on log_softmax(logits)).
@@ -113,4 +113,12 @@ test('default input lengths are all frames; BTC and TBC layouts agree', () => {
   const c = ctcLoss(tf.transpose(x, [1, 0, 2]) as tf.Tensor3D, labels, { reduction: 'none', layout: 'TBC' }).dataSync();
   assert.deepEqual([...a], [...b]);
   assert.deepEqual([...a], [...c]);
+});
+
+test('labels from a padded matrix are views of the right rows', () => {
+  const padded = Int32Array.from([1, 2, -1, 3, -1, -1, -1, -1, -1]);
+  const labels = ctcLabelsFromPadded(padded, [2, 1, 0], 3);
+  assert.deepEqual(labels.map((l) => [...l]), [[1, 2], [3], []]);
+  assert.throws(() => ctcLabelsFromPadded(padded, [4, 0, 0], 3), /CTC_BAD_LABELS/);
+  assert.throws(() => ctcLabelsFromPadded(padded, [1, 1], 3), /CTC_BAD_LABELS/);
 });

@@ -6,9 +6,10 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { pickPaths } from '../config/index.js';
+import { getPath, pickPaths } from '../config/index.js';
 import { HibikiError } from '../errors.js';
 import { Rng } from '../util/rng.js';
+import { lockExperiment } from './lock.js';
 import { createLogger, type LogSink } from './logger.js';
 import type { StagePlan } from './recipe.js';
 import type { StageContext, StageKind, StageRegistry, StudyInfo } from './registry.js';
@@ -38,6 +39,8 @@ export interface StageReport {
   seconds: number;
   /** The stamp id after this run (null when the stage has never completed). */
   id: string | null;
+  /** The stage's final output directory (under `_shared/` for shared stages). */
+  dir: string;
 }
 
 /** The experiment a stage belongs to. */
@@ -45,6 +48,10 @@ export interface ExperimentEnv {
   recipe: { name: string; dir: string };
   config: Record<string, unknown> & { seed: number };
   expDir: string;
+  /** `<exp root>/<recipe>/_shared`: containers of shared stages. */
+  sharedRoot: string;
+  /** Stage name -> final output directory, filled as stages are planned (shared ones differ). */
+  stageDirs: Map<string, string>;
   dataRoot: string;
   nj: number;
   registry: StageRegistry;
@@ -73,10 +80,15 @@ export async function runPlannedStage(
   study?: StudyInfo,
 ): Promise<StageReport> {
   const slice = pickPaths(env.config, plan.paths);
-  const parts = stampParts(plan.kind, plan.options, slice, env.config.seed, upstream);
-  const finalDir = stageDirOf(env.expDir, plan.name);
-  const stamp = readStamp(env.expDir, plan.name);
-  const base = { index: plan.index, name: plan.name, kind: plan.kind };
+  const seed = getPath(env.config, plan.seedPath) as number;
+  const parts = stampParts(plan.kind, plan.options, slice, seed, upstream);
+  const key = stampKey(parts);
+  // A shared stage lives in a container named by its key, so equal keys find the same output.
+  const container = plan.share ? join(env.sharedRoot, `${plan.name}-${key.slice(0, 16)}`) : env.expDir;
+  const finalDir = stageDirOf(container, plan.name);
+  env.stageDirs.set(plan.name, finalDir);
+  const stamp = readStamp(container, plan.name);
+  const base = { index: plan.index, name: plan.name, kind: plan.kind, dir: finalDir };
   if (!selected) return { ...base, status: 'not-selected', reason: 'outside --stage/--stop-stage', seconds: 0, id: stamp?.id ?? null };
   const stale = env.force ? 'forced' : staleReason(stamp, parts, finalDir);
   if (stale === undefined) return { ...base, status: 'skipped', reason: 'up to date', seconds: 0, id: stamp!.id };
@@ -89,27 +101,31 @@ export async function runPlannedStage(
   }
   log.info(`running (${stale})`, { kind: plan.kind, stage: plan.index });
   const started = performance.now();
+  const release = plan.share ? lockExperiment(container) : undefined;
   try {
-    const newStamp = await execute(env, plan, kind, stampKey(parts), parts, study, log);
+    const newStamp = await execute(env, container, plan, kind, key, parts, seed, study, log);
     const seconds = (performance.now() - started) / 1000;
     log.info(`done in ${seconds.toFixed(2)} s`);
     return { ...base, status: 'ran', reason: stale, seconds, id: newStamp.id };
   } catch (e) {
     log.error(`failed: ${e instanceof Error ? e.message : String(e)}`);
     throw e;
+  } finally {
+    release?.();
   }
 }
 
 async function execute(
   env: ExperimentEnv,
+  expDir: string,
   plan: StagePlan,
   kind: StageKind,
   key: string,
   parts: Stamp['parts'],
+  seed: number,
   study: StudyInfo | undefined,
   log: ReturnType<typeof createLogger>,
 ): Promise<Stamp> {
-  const { expDir } = env;
   // The stamp goes first: from here until the new stamp is written the stage counts as not done.
   removeStamp(expDir, plan.name);
   const workDir = join(expDir, `.${plan.name}.partial`);
@@ -132,12 +148,12 @@ async function execute(
     config: env.config,
     slice: pickPaths(env.config, plan.paths),
     options: plan.options,
-    expDir,
+    expDir: env.expDir,
     outDir: workDir,
     resumed,
-    stageDir: (name) => stageDirOf(expDir, name),
+    stageDir: (name) => env.stageDirs.get(name) ?? stageDirOf(env.expDir, name),
     dataRoot: env.dataRoot,
-    rng: new Rng(env.config.seed).fork(`stage:${plan.name}`),
+    rng: new Rng(seed).fork(`stage:${plan.name}`),
     nj: env.nj,
     log,
     input(path) {

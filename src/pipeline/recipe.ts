@@ -9,6 +9,8 @@ import { z } from 'zod';
 import {
   ConfigValidationError,
   describeZodIssues,
+  describeValue,
+  getPath,
   formatPath,
   hasPath,
   mergeConfigLayers,
@@ -35,6 +37,8 @@ export const stageEntrySchema = z.preprocess(
       config: z.array(z.string()).default([]),
       options: z.record(z.string(), z.unknown()).default({}),
       after: z.array(z.string()).optional(),
+      seed: z.string().default('seed'),
+      share: z.boolean().default(false),
     })
     .strict(),
 );
@@ -78,6 +82,10 @@ export interface StagePlan {
   options: unknown;
   /** Names of the stages whose stamps this one chains on. */
   after: string[];
+  /** Config path of the integer that seeds `ctx.rng` and enters the stamp key (default `seed`). */
+  seedPath: PathSegment[];
+  /** Output kept under `<exp root>/<recipe>/_shared/`, keyed by the stamp key, reused by every tag and study run with the same key. */
+  share: boolean;
 }
 
 /** A resolved recipe config and its stage plan. */
@@ -179,7 +187,14 @@ export function planStages(
       after = index > 0 ? [plans[index - 1]?.name ?? ''] : [];
     }
     seen.add(name);
-    plans.push({ index, name, kind: entry.kind, config: entry.config, paths, options, after });
+    let seedPath: PathSegment[] = ['seed'];
+    const sp = checkPath(entry.seed, [...at, 'seed'], issue);
+    if (sp !== undefined) {
+      const v = getPath(config, sp);
+      if (typeof v !== 'number' || !Number.isInteger(v)) issue([...at, 'seed'], 'the path of an integer in the config', `"${entry.seed}", which is ${describeValue(v)}`);
+      else seedPath = sp;
+    }
+    plans.push({ index, name, kind: entry.kind, config: entry.config, paths, options, after, seedPath, share: entry.share });
   });
   return plans;
 }

@@ -14,6 +14,8 @@ export interface StudyRunInfo {
   /** Tag of the run (`<study tag>/<derived>`), its experiment directory, and its labels per axis. */
   tag: string;
   expDir: string;
+  /** Stage name -> final output directory (differs from `<expDir>/<stage>` for shared stages). */
+  stageDirs: Record<string, string>;
   labels: Record<string, string>;
   /** The overrides (dotted path -> value) that made this run. */
   values: Record<string, unknown>;
@@ -34,7 +36,7 @@ export interface StudyInfo {
 export interface StageContext {
   recipe: { name: string; dir: string };
   stage: { name: string; kind: string; index: number };
-  /** The whole resolved recipe config. Only `slice` (and `seed`) is hashed into the stamp. */
+  /** The whole resolved recipe config. Only `slice`, `options` and the stage's seed are hashed into the stamp. */
   config: Readonly<Record<string, unknown>>;
   /** The values at the stage's `config` paths, nested as in the config. */
   slice: Readonly<Record<string, unknown>>;
@@ -50,7 +52,7 @@ export interface StageContext {
   stageDir(name: string): string;
   /** Root for generated data (`--data-root`, default `data`). */
   dataRoot: string;
-  /** Seeded from the config's `seed`, forked by stage name. */
+  /** Seeded from the stage's seed (the config's `seed` unless the entry names another path), forked by stage name. */
   rng: Rng;
   /** Parallel jobs allowed (`--nj`); results must not depend on it. */
   nj: number;

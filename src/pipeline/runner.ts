@@ -92,6 +92,7 @@ export async function runRecipe(options: RunOptions): Promise<RunSummary> {
   const expRoot = resolve(options.expRoot ?? 'exp');
   const common = {
     recipe: { name: config.name, dir },
+    sharedRoot: join(expRoot, config.name, '_shared'),
     dataRoot: resolve(options.dataRoot ?? 'data'),
     nj,
     registry,
@@ -104,7 +105,7 @@ export async function runRecipe(options: RunOptions): Promise<RunSummary> {
     const tag = options.tag ?? 'default';
     const expDir = join(expRoot, config.name, tag);
     const range = selectRange(options, stages);
-    const env: ExperimentEnv = { ...common, config, expDir, sink: { files: [join(expDir, 'run.log')], stream } };
+    const env: ExperimentEnv = { ...common, config, expDir, stageDirs: new Map(), sink: { files: [join(expDir, 'run.log')], stream } };
     const result = await runExperiment(env, stages, range, tag, options.overrides ?? []);
     return { recipe: config.name, ...result };
   }
@@ -136,9 +137,11 @@ export async function runRecipe(options: RunOptions): Promise<RunSummary> {
     createLogger(studySink, 'study').info(`study ${study}: ${runs.length} runs`, { tag: studyTag });
     for (const r of resolvedRuns) {
       const expDir = join(expRoot, config.name, r.run.tag);
-      const env: ExperimentEnv = { ...common, config: r.config, expDir, sink: { files: [join(expDir, 'run.log'), join(studyDir, 'run.log')], stream } };
-      summaries.push(await runExperiment(env, r.stages, range, r.run.tag, [...(options.overrides ?? []), ...r.run.overrides.map((o) => o.text)]));
-      info.runs.push({ tag: r.run.tag, expDir, labels: r.run.labels, values: r.run.values, config: r.config });
+      const env: ExperimentEnv = { ...common, config: r.config, expDir, stageDirs: new Map(), sink: { files: [join(expDir, 'run.log'), join(studyDir, 'run.log')], stream } };
+      const summary = await runExperiment(env, r.stages, range, r.run.tag, [...(options.overrides ?? []), ...r.run.overrides.map((o) => o.text)]);
+      summaries.push(summary);
+      const stageDirs = Object.fromEntries(summary.stages.map((s) => [s.name, s.dir]));
+      info.runs.push({ tag: r.run.tag, expDir, stageDirs, labels: r.run.labels, values: r.run.values, config: r.config });
     }
     const reports: StageReport[] = [];
     if (comparePlan !== undefined) {
@@ -148,7 +151,7 @@ export async function runRecipe(options: RunOptions): Promise<RunSummary> {
         const ids = s.stages.map((st) => st.id);
         upstream[s.tag] = ids.includes(null) ? null : hashConfig(ids);
       }
-      const env: ExperimentEnv = { ...common, config, expDir: studyDir, sink: studySink };
+      const env: ExperimentEnv = { ...common, config, expDir: studyDir, stageDirs: new Map(), sink: studySink };
       const selected = plan.index >= range.first && plan.index <= range.last;
       reports.push(await runPlannedStage(env, plan, upstream, selected, info));
     }

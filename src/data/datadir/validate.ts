@@ -139,9 +139,19 @@ export function validateDataDir(dir: string, options: ValidateOptions = {}): Val
       const mapped = vocab.unkPolicy === 'map';
       add(mapped ? 'warning' : 'error', 'UNKNOWN_LABEL', file, line, `label '${label}' is not in the vocabulary${mapped ? ` (mapped to ${UNK})` : ''}`, utt);
     };
-    for (const [utt, segs] of data.alignment ?? []) segs.forEach((s, i) => vocab.has(s.label) || unknown(DATA_FILES.alignment, lines.alignment.get(utt)?.[i], s.label, utt));
-    for (const [key, evs] of data.events ?? []) evs.forEach((e, i) => vocab.has(e.label) || unknown(DATA_FILES.events, lines.events.get(key)?.[i], e.label, key));
-    for (const [utt, toks] of data.text ?? []) for (const t of toks) if (!vocab.has(t)) unknown(DATA_FILES.text, lines.text.get(utt), t, utt);
+    for (const [utt, segs] of data.alignment ?? []) {
+      segs.forEach((s, i) => {
+        if (!vocab.has(s.label)) unknown(DATA_FILES.alignment, lines.alignment.get(utt)?.[i], s.label, utt);
+      });
+    }
+    for (const [key, evs] of data.events ?? []) {
+      evs.forEach((e, i) => {
+        if (!vocab.has(e.label)) unknown(DATA_FILES.events, lines.events.get(key)?.[i], e.label, key);
+      });
+    }
+    for (const [utt, toks] of data.text ?? []) {
+      for (const t of toks) if (!vocab.has(t)) unknown(DATA_FILES.text, lines.text.get(utt), t, utt);
+    }
   }
 
   findings.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : (a.line ?? 0) - (b.line ?? 0)));

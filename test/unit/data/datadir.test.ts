@@ -155,3 +155,12 @@ test('symlinked audio inside the data dir is accepted (the check is on the path 
   writeFiles(dir, { 'wav.scp': 'u1 x.wav\n' });
   assert.equal(readDataDir(dir).wavScp.get('u1'), join(dir, 'x.wav'));
 });
+
+test('CRLF files and alignment lines out of time order: read sorted, with a warning', () => {
+  const dir = tempDir();
+  writeFiles(dir, { 'wav.scp': 'u1 a.wav\r\n', alignment: 'u1 0.5 1 b\r\nu1 0 0.5 a\r\n' });
+  const parsed = parseDataDir(dir);
+  assert.deepEqual(parsed.data.alignment?.get('u1')?.map((s) => s.label), ['a', 'b']);
+  assert.deepEqual(parsed.lines.alignment.get('u1'), [2, 1]);
+  assert.deepEqual(parsed.findings.map((f) => [f.severity, f.code, f.line]), [['warning', 'UNSORTED_SEGMENTS', 2]]);
+});

@@ -136,6 +136,8 @@ test('class folders: one label covering each whole clip', () => {
   assert.deepEqual(d.alignment?.get('dog-d2'), [{ start: 0, end: 0.5, label: 'dog' }]);
   assert.deepEqual(d.text?.get('rain-r1'), ['rain']);
   assert.throws(() => importClassFolders(tempDir()), hibikiError('IMPORT_NO_AUDIO'));
+  writeFiles(root, { 'rain/broken.wav': 'RIFF....WAVEjunk' });
+  assert.throws(() => importClassFolders(root), (e: unknown) => hibikiError('AUDIO_HEADER')(e) && (e as { file?: string }).file === join(root, 'rain', 'broken.wav'));
 });
 
 test('plain transcript for CTC: audio found by id; errors name the line', () => {

@@ -8,6 +8,7 @@ import { registerValidateData } from './validate-data.js';
 import { registerPrepare } from './prepare.js';
 import { registerRun } from './run.js';
 import { registerSynth } from './synth.js';
+import { registerFeatures } from './features.js';
 import { registerReport } from './report.js';
 
 export type RegisterCommand = (program: Command) => void;
@@ -18,5 +19,6 @@ export const COMMANDS: RegisterCommand[] = [
   registerPrepare,
   registerRun,
   registerSynth,
+  registerFeatures,
   registerReport,
 ];

@@ -19,3 +19,4 @@ export * from './report/spectrogram.js';
 export * from './report/charts.js';
 export * from './report/experiment.js';
 export * from './report/write-report.js';
+export * from './evaluate-events.js';

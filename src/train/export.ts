@@ -34,10 +34,17 @@ const frontendSchema = z.looseObject({
 /** Contents of frontend.json; extra keys are kept. */
 export type Frontend = z.output<typeof frontendSchema>;
 
-/** What the caller gives `exportModel` (format and version are filled in). */
-export type FrontendInput = Omit<Frontend, 'format' | 'version' | 'cmvn'> & {
+/** What the caller gives `exportModel` (format and version are filled in; extra keys are kept). */
+export interface FrontendInput {
+  featureConfig: object;
+  /** `[dim]` each; null or absent when features are used raw. */
   cmvn?: { mean: ArrayLike<number>; variance?: ArrayLike<number> } | null;
-};
+  vocabulary: readonly string[];
+  task: string;
+  context?: number;
+  labelPrior?: ArrayLike<number>;
+  [extra: string]: unknown;
+}
 
 /** Picks the model of an experiment: `best/` when validation ran, else `final/`. */
 export function experimentModelDir(expDir: string): string {
@@ -62,6 +69,8 @@ export async function exportModel(source: string | tf.LayersModel, outDir: strin
     frontendSchema,
     {
       ...frontend,
+      vocabulary: [...frontend.vocabulary],
+      ...(frontend.labelPrior === undefined ? {} : { labelPrior: Array.from(frontend.labelPrior) }),
       format: 'hibiki-frontend',
       version: 1,
       cmvn:

@@ -5,6 +5,10 @@
  * i*shift + shift/2 and there are round(D / shift) frames (Kaldi: (N + shift/2) / shift in
  * samples). A frame's target is the label at its centre.
  *
+ * Centres are computed in seconds from the geometry; when the window is not a whole number of
+ * samples (32 ms at 22050 Hz) Kaldi's centre differs by under one sample: give lengthSec as
+ * samples / rate for exactness.
+ *
  * Times are compared in integer nanoseconds: label times like 0.0925 and centres like
  * 9 * 0.01 + 0.0125 are then equal exactly, so the tie rule at a boundary does not depend on
  * floating-point rounding.
@@ -47,13 +51,15 @@ export function frameCentreSec(i: number, frame: FrameGeometry): number {
 }
 
 /**
- * Number of frames of `numSamples` samples at `sampleRate` Hz (Kaldi's NumFrames, with the
- * window length and shift rounded to whole samples as Kaldi does).
+ * Number of frames of `numSamples` samples at `sampleRate` Hz: Kaldi's NumFrames, with the window
+ * length and shift truncated to whole samples as Kaldi (and src/features) do: 32 ms at 22050 Hz is
+ * 705 samples, not 706. (The 1e-6 guards against 399.9999999 from binary fractions.) Checked
+ * against torchaudio's Kaldi fbank in test/golden/data-frames.
  */
 export function numFramesForSamples(numSamples: number, sampleRate: number, frame: FrameGeometry): number {
   checkGeometry(frame);
-  const len = Math.round(frame.lengthSec * sampleRate);
-  const shift = Math.round(frame.shiftSec * sampleRate);
+  const len = Math.floor(frame.lengthSec * sampleRate + 1e-6);
+  const shift = Math.floor(frame.shiftSec * sampleRate + 1e-6);
   if (frame.snipEdges) return numSamples < len ? 0 : 1 + Math.floor((numSamples - len) / shift);
   return Math.floor((numSamples + Math.floor(shift / 2)) / shift);
 }

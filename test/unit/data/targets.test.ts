@@ -1,5 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { isHibikiError } from '../../../src/errors.js';
 import { alignmentToFrameTargets } from '../../../src/data/targets/alignment.js';
 import { eventsToFrameTargets } from '../../../src/data/targets/events.js';
@@ -175,4 +177,15 @@ test('snip-edges false: a last centre exactly at the end of the alignment takes 
   assert.equal(t.boundaryDistance[9], 4.5);
   // one frame further is past the end: uncovered
   assert.throws(() => alignmentToFrameTargets([{ start: 0, end: 0.095, label: 'a' }], 11, NOSNIP, V), (e: unknown) => isHibikiError(e, 'UNCOVERED_FRAME'));
+});
+
+test('frame counts equal torchaudio Kaldi fbank (golden, test/golden/data-frames)', () => {
+  const golden = JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'golden', 'data-frames', 'frame-counts.json'), 'utf8')) as {
+    cases: { numSamples: number; sampleRate: number; lengthMs: number; shiftMs: number; snipEdges: boolean; frames: number }[];
+  };
+  assert.ok(golden.cases.length > 150);
+  for (const c of golden.cases) {
+    const g: FrameGeometry = { lengthSec: c.lengthMs / 1000, shiftSec: c.shiftMs / 1000, snipEdges: c.snipEdges };
+    assert.equal(numFramesForSamples(c.numSamples, c.sampleRate, g), c.frames, JSON.stringify(c));
+  }
 });

@@ -138,21 +138,38 @@ export function scoreTranscripts(
 }
 
 /**
- * Parses a phone map: one mapping a line, `#` comments. `from to` maps; `from` alone deletes the
- * phone; three or more columns (Kaldi's `phones.60-48-39.map`) map to the last column.
+ * Parses a phone map: one mapping a line, lines starting with `#` are comments. `from to` maps; `from` alone deletes the
+ * phone; three or more columns (Kaldi's `phones.60-48-39.map`: 61, 48 and 39-phone sets) map
+ * every earlier column to the last one, so one file folds both 61-phone and 48-phone output.
  */
 export function parseTokenFoldMap(text: string, source = '<phone-map>'): Map<string, string | null> {
   const map = new Map<string, string | null>();
+  const middle: { phone: string; target: string | null; line: number }[] = [];
   const lines = text.split(/\r?\n/);
   for (let n = 0; n < lines.length; n++) {
-    const line = (lines[n] as string).replace(/#.*/, '').trim();
-    if (line.length === 0) continue;
+    const line = (lines[n] as string).trim();
+    // Only whole-line comments: TIMIT's silence phone is `h#`.
+    if (line.length === 0 || line.startsWith('#')) continue;
     const cols = line.split(/\s+/);
     const from = cols[0] as string;
     if (map.has(from)) {
       throw new HibikiError('PHONE_MAP_DUPLICATE', 'phone mapped twice', { file: source, line: n + 1, found: from });
     }
-    map.set(from, cols.length === 1 ? null : (cols[cols.length - 1] as string));
+    const target = cols.length === 1 ? null : (cols[cols.length - 1] as string);
+    map.set(from, target);
+    for (let c = 1; c < cols.length - 1; c++) middle.push({ phone: cols[c] as string, target, line: n + 1 });
+  }
+  for (const m of middle) {
+    const known = map.get(m.phone);
+    if (known === undefined) map.set(m.phone, m.target);
+    else if (known !== m.target) {
+      throw new HibikiError('PHONE_MAP_CONFLICT', `phone '${m.phone}' folds to two targets`, {
+        file: source,
+        line: m.line,
+        expected: String(known),
+        found: String(m.target),
+      });
+    }
   }
   return map;
 }

@@ -27,6 +27,9 @@ WORDS = ["the", "The", "a", "cat", "Cat", "sat", "on", "mat", "dog", "ran", "to"
 PHONES = ["aa", "ae", "ah", "ao", "aw", "ax", "ax-h", "axr", "ay", "b", "bcl", "d", "dcl", "dh", "eh", "el",
           "em", "en", "er", "ey", "f", "g", "gcl", "hh", "hv", "ih", "ix", "iy", "k", "kcl", "l", "m", "n",
           "ng", "q", "s", "sh", "t", "tcl", "uh", "uw", "ux", "v", "w", "y", "z", "h#", "pau", "epi"]
+# Silence-like phones again, so that folded silences often meet each other (and `h#`, whose `#`
+# is not a comment, is frequent).
+PHONES += ["h#", "h#", "h#", "pau", "bcl", "q", "q"]
 # A small, hand-written TIMIT-style folding (a subset of Lee & Hon 1989): several phones merge,
 # q is deleted.
 PHONE_MAP = {"ao": "aa", "ax": "ah", "ax-h": "ah", "axr": "er", "hv": "hh", "ix": "ih", "el": "l",

@@ -65,9 +65,13 @@ test('modes and phone folding', () => {
   assert.deepEqual(scoringUnits(['ab', 'C-d'], { mode: 'char' }), ['a', 'b', 'c', '-', 'd']);
   assert.deepEqual(scoringUnits(['ab', 'C-d'], { mode: 'char', deleteHyphens: true }), ['a', 'b', 'c', 'd']);
   const map = parseTokenFoldMap('# comment\nao aa\nq\nix ih ih ih\n');
-  assert.deepEqual([...map], [['ao', 'aa'], ['q', null], ['ix', 'ih']]);
+  assert.deepEqual([...map], [['ao', 'aa'], ['q', null], ['ix', 'ih'], ['ih', 'ih']]);
   assert.deepEqual(scoringUnits(['ao', 'q', 'ix', 'b'], { mode: 'token', phoneMap: map }), ['aa', 'ih', 'b']);
   assert.throws(() => parseTokenFoldMap('a b\na c\n', 'm.map'), (e) => isHibikiError(e, 'PHONE_MAP_DUPLICATE') && e.line === 2);
+  // Kaldi 60-48-39 layout: the 48-phone column folds too (cl -> sil), the 61-phone one as before.
+  const kaldi = parseTokenFoldMap('# 61 48 39\nbcl cl sil\npcl cl sil\nax ax ah\nax-h ax ah\nq\nh# sil sil\n');
+  assert.deepEqual(scoringUnits(['bcl', 'cl', 'ax-h', 'ax', 'q', 'h#'], { mode: 'token', phoneMap: kaldi }), ['sil', 'sil', 'ah', 'ah', 'sil']);
+  assert.throws(() => parseTokenFoldMap('a b c\nb b d\n', 'k.map'), (e) => isHibikiError(e, 'PHONE_MAP_CONFLICT') && e.line === 1);
 });
 
 test('corpus score: missing utterances are errors, sentence errors and speakers are counted', () => {

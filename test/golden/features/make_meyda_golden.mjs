@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+/* global URL, Buffer */
 // Golden values of Meyda's own MFCC, pinning hibiki's `meyda` feature flavour.
 // Regenerate (from the repository root): node test/golden/features/make_meyda_golden.mjs
 // Input: the int16 test signals of kaldi_golden.json (made by make_kaldi_golden.py), read as

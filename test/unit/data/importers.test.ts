@@ -214,3 +214,17 @@ test('wav folder: side-cars from a mirrored labels folder (aligner output) win o
   // without the labels folder the broken TextGrid beside the audio is read, and fails with its line
   assert.throws(() => importWavFolder(join(root, 'corpus')), hibikiError('TEXTGRID_NOT_TEXTGRID', 1));
 });
+
+test('TIMIT: lower-case layout and RIFF copies named .WAV.wav', () => {
+  const root = tempDir();
+  writeSilentWav(join(root, 'timit', 'train', 'dr1', 'fcjf0', 'si1027.wav.wav'), 16000);
+  copy('timit/SI1027.PHN', join(root, 'timit', 'train', 'dr1', 'fcjf0', 'si1027.phn'));
+  writeSilentWav(join(root, 'timit', 'test', 'dr1', 'mdab0', 'sx49.wav'), 16000);
+  copy('timit/SI943.PHN', join(root, 'timit', 'test', 'dr1', 'mdab0', 'sx49.phn'));
+  const sets = importTimit(join(root, 'timit'));
+  assert.equal(sets.train.wavScp.get('fcjf0_si1027'), join(root, 'timit', 'train', 'dr1', 'fcjf0', 'si1027.wav.wav'));
+  assert.deepEqual([...sets.test.wavScp.keys()], ['mdab0_sx49']);
+  assert.equal(sets.dev.wavScp.size, 0);
+  writeFiles(root, { 'timit/test/dr1/mdab0/sx50.phn': '0 100 h#\n' });
+  assert.throws(() => importTimit(join(root, 'timit')), hibikiError('TIMIT_MISSING_AUDIO'));
+});

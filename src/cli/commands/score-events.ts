@@ -18,11 +18,9 @@ interface ScoreEventsCliOptions {
   json?: string;
 }
 
-function positive(name: string, text: string, max = Infinity): number {
+function positive(name: string, text: string): number {
   const v = Number(text);
-  if (!Number.isFinite(v) || v <= 0 || v > max) {
-    throw new HibikiError('USAGE', `--${name} must be a number in (0, ${max}]`, { expected: `a number in (0, ${max}]`, found: text });
-  }
+  if (!Number.isFinite(v) || v <= 0) throw new HibikiError('USAGE', `--${name} must be a positive number of seconds`, { expected: 'a number > 0', found: text });
   return v;
 }
 

@@ -123,6 +123,16 @@ test('multi-label P/R/F1 at 0.5, micro/macro, per-class ECE', () => {
   assert.deepEqual([m2.perClass[1]!.tp, m2.perClass[1]!.fp, m2.perClass[1]!.fn], [0, 1, 1]);
 });
 
+test('multi-label: masked frames do not count', () => {
+  // frame 1 (masked) would be a false positive of class 0 and would add a bin to its calibration
+  const m = multiLabelMetrics({ posteriors: Float64Array.from([0.9, 0.1, 0.8, 0.1]), targets: Uint8Array.from([1, 0, 0, 0]), numClasses: 2, mask: Uint8Array.from([1, 0]) });
+  assert.equal(m.frames, 1);
+  assert.deepEqual([m.perClass[0]!.tp, m.perClass[0]!.fp], [1, 0]);
+  close(m.perClass[0]!.ece, 0.1);
+  assert.ok(Number.isNaN(m.perClass[1]!.precision) && Number.isNaN(m.perClass[1]!.recall));
+  assert.ok(Number.isNaN(m.macro.recall) === false);
+});
+
 test('evaluateFramePosteriors writes metrics.json with NaN as null, readable back', () => {
   const dir = mkdtempSync(join(tmpdir(), 'hibiki-eval-'));
   const rec = evaluateFramePosteriors(input, { labels: ['sil', 'a', 'b'], outDir: dir, set: 'dev' });

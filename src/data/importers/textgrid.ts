@@ -184,7 +184,7 @@ export function readTextGrid(path: string): TextGrid {
 }
 
 export interface TextGridToAlignmentOptions {
-  /** Tier name. Default: the only interval tier, else the tier named 'phones' (MFA). */
+  /** Tier name. Default: the only interval tier, else the one tier named 'phones' or '<speaker> - phones' (MFA). */
   tier?: string;
   /** Label for empty intervals (silence in MFA output); null drops them (leaving gaps). Default 'sil'. */
   emptyLabel?: string | null;
@@ -201,9 +201,11 @@ export function selectTier(tg: TextGrid, tier: string | undefined, file: string)
     if (chosen === undefined) throw new HibikiError('TEXTGRID_NO_TIER', `no tier named '${tier}'`, { file, expected: tier, found: names.join(', ') || 'no tiers' });
   } else {
     const intervalTiers = tg.tiers.filter((t) => t.kind === 'interval');
-    chosen = intervalTiers.length === 1 ? intervalTiers[0] : intervalTiers.find((t) => t.name === 'phones');
+    // MFA names its tiers 'words'/'phones', or '<speaker> - words'/'<speaker> - phones' for multi-speaker corpora
+    const phoneTiers = intervalTiers.filter((t) => t.name === 'phones' || t.name.endsWith(' - phones'));
+    chosen = intervalTiers.length === 1 ? intervalTiers[0] : phoneTiers.length === 1 ? phoneTiers[0] : undefined;
     if (chosen === undefined) {
-      throw new HibikiError('TEXTGRID_TIER_AMBIGUOUS', 'choose a tier by name (--tier)', { file, expected: 'one interval tier, or one named phones', found: names.join(', ') || 'no tiers' });
+      throw new HibikiError('TEXTGRID_TIER_AMBIGUOUS', 'choose a tier by name (--tier)', { file, expected: "one interval tier, or one named 'phones' or '<speaker> - phones'", found: names.join(', ') || 'no tiers' });
     }
   }
   if (chosen.kind !== 'interval') throw new HibikiError('TEXTGRID_POINT_TIER', `tier '${chosen.name}' is a point tier; alignments need an interval tier`, { file, found: chosen.name });

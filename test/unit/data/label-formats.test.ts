@@ -153,3 +153,14 @@ test('TIMIT .PHN: samples at 16 kHz to seconds; malformed lines', () => {
   throwsAt(() => parseTimitLabels('0 3050 h#\n3050 4559.5 sh\n', 'x.PHN'), 'TIMIT_SYNTAX', 2);
   throwsAt(() => parseTimitLabels('0 3050 h#\n4559 3050 sh\n', 'x.PHN'), 'TIMIT_BAD_TIMES', 2);
 });
+
+test("TextGrid default tier: MFA's '<speaker> - phones', ambiguous with two speakers", () => {
+  const grid = (names: string[]): string =>
+    `File type = "ooTextFile"\nObject class = "TextGrid"\n0\n1\n<exists>\n${names.length}\n` +
+    names.map((n) => `"IntervalTier"\n"${n}"\n0\n1\n1\n0\n1\n"${n.replace(' - ', '_')}"\n`).join('');
+  const one = parseTextGrid(grid(['anna - words', 'anna - phones']));
+  assert.deepEqual(textGridToAlignment(one).map((s) => s.label), ['anna_phones']);
+  const two = parseTextGrid(grid(['anna - phones', 'bob - phones']));
+  assert.throws(() => textGridToAlignment(two, { file: 'x.TextGrid' }), (e: unknown) => isHibikiError(e, 'TEXTGRID_TIER_AMBIGUOUS') && e.found === 'anna - phones, bob - phones');
+  assert.deepEqual(textGridToAlignment(two, { tier: 'bob - phones' }).map((s) => s.label), ['bob_phones']);
+});

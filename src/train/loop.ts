@@ -184,8 +184,12 @@ export async function train<B>(task: TrainTask<B>, options: TrainOptions): Promi
   };
 
   let stopSignal: string | null = null;
+  // The first signal asks for a clean stop; the handlers are then removed, so a second one
+  // terminates the process the default way (an impatient Ctrl-C still works).
   const onSignal = (sig: NodeJS.Signals): void => {
     stopSignal = sig;
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
   };
   if (options.handleSignals !== false) {
     process.on('SIGINT', onSignal);

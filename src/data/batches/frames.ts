@@ -58,10 +58,21 @@ function resolve(o: FrameBatchOptions): Resolved {
 
 /** Writes frame `f` of `x` (`[frames, dim]`) spliced with `c` neighbours into `out` at `o`. */
 function spliceInto(x: Float32Array, frames: number, dim: number, f: number, c: number, out: Float32Array, o: number): void {
-  for (let k = -c; k <= c; k++) {
-    const src = Math.min(frames - 1, Math.max(0, f + k));
-    out.set(x.subarray(src * dim, (src + 1) * dim), o + (k + c) * dim);
+  if (f >= c && f + c < frames) {
+    // Interior frame: the 2c+1 rows are contiguous in x.
+    out.set(x.subarray((f - c) * dim, (f + c + 1) * dim), o);
+    return;
   }
+  for (let k = -c; k <= c; k++) {
+    const src = Math.min(frames - 1, Math.max(0, f + k)) * dim;
+    const dst = o + (k + c) * dim;
+    for (let d = 0; d < dim; d++) out[dst + d] = x[src + d]!;
+  }
+}
+
+/** Copies `n` floats; a plain loop beats `set(subarray())` for rows this short. */
+function copyRow(src: Float32Array, from: number, dst: Float32Array, to: number, n: number): void {
+  for (let i = 0; i < n; i++) dst[to + i] = src[from + i]!;
 }
 
 function makeStream<T, L, B>(
@@ -156,7 +167,7 @@ export function frameBatches<T extends SingleLabelTargets>(
         };
       },
       emit(slot, b, row) {
-        b.x.set(sx.subarray(slot * inputDim, (slot + 1) * inputDim), row * inputDim);
+        copyRow(sx, slot * inputDim, b.x, row * inputDim, inputDim);
         b.y[row] = sy[slot]!;
         b.boundaryDistance[row] = sd[slot]!;
         b.neighbourLabel[row] = sn[slot]!;
@@ -226,7 +237,7 @@ export function multiLabelFrameBatches<T extends MultiLabelFrameTargets>(
         };
       },
       emit(slot, b, row) {
-        b.x.set(sx.subarray(slot * inputDim, (slot + 1) * inputDim), row * inputDim);
+        copyRow(sx, slot * inputDim, b.x, row * inputDim, inputDim);
         b.y.set(sy.subarray(slot * classes, (slot + 1) * classes), row * classes);
         b.boundaryDistance.set(sd.subarray(slot * classes, (slot + 1) * classes), row * classes);
       },

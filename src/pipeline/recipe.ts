@@ -97,9 +97,10 @@ export interface ResolvedRecipe {
 /** Where recipe.yaml is for a recipe folder (or the file itself). */
 export function recipeFileOf(pathGiven: string): { dir: string; file: string } {
   const abs = resolve(pathGiven);
-  if (existsSync(abs) && statSync(abs).isFile()) return { dir: dirname(abs), file: abs };
-  const file = join(abs, 'recipe.yaml');
-  if (!existsSync(file)) {
+  // `file` keeps the user's spelling (relative stays relative) for error messages.
+  if (existsSync(abs) && statSync(abs).isFile()) return { dir: dirname(abs), file: pathGiven };
+  const file = join(pathGiven, 'recipe.yaml');
+  if (!existsSync(join(abs, 'recipe.yaml'))) {
     throw new HibikiError('RECIPE_NOT_FOUND', 'no recipe.yaml here', { file: pathGiven, expected: 'a recipe folder with recipe.yaml', found: existsSync(abs) ? 'a folder without recipe.yaml' : 'no such path' });
   }
   return { dir: abs, file };

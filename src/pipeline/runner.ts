@@ -132,8 +132,8 @@ export async function runRecipe(options: RunOptions): Promise<RunSummary> {
   const summaries: ExperimentSummary[] = [];
   const info: StudyInfo = { name: study, tag: studyTag, axes: Object.keys(spec.axes), runs: [] };
   try {
-    writeFileAtomic(join(studyDir, 'config.yaml'), toYaml(config));
-    writeJsonAtomic(join(studyDir, 'study.json'), { study, tag: studyTag, axes: info.axes, runs: runs.map((r) => ({ tag: r.tag, labels: r.labels, values: r.values })) });
+    if (!common.dryRun) writeFileAtomic(join(studyDir, 'config.yaml'), toYaml(config));
+    if (!common.dryRun) writeJsonAtomic(join(studyDir, 'study.json'), { study, tag: studyTag, axes: info.axes, runs: runs.map((r) => ({ tag: r.tag, labels: r.labels, values: r.values })) });
     createLogger(studySink, 'study').info(`study ${study}: ${runs.length} runs`, { tag: studyTag });
     for (const r of resolvedRuns) {
       const expDir = join(expRoot, config.name, r.run.tag);

@@ -30,6 +30,12 @@ test('resolveConfig merges defaults < file < overrides and fills zod defaults', 
   assert.deepEqual(cfg, { name: 'exp1', train: { lr: 0.01, epochs: 7, optimiser: 'sgd' }, features: { numCeps: 13, dither: 0 } });
 });
 
+test('YAML anchors, aliases and merge keys resolve', () => {
+  const file = tmpFile('anchors.yaml', 'name: a\nbase: &b { lr: 0.5, epochs: 4 }\ntrain:\n  <<: *b\n  epochs: 2\n');
+  const loose = z.looseObject({ name: z.string(), train: z.object({ lr: z.number(), epochs: z.number() }) });
+  assert.deepEqual(resolveConfig(loose, { file }).train, { lr: 0.5, epochs: 2 });
+});
+
 test('JSON files load too', () => {
   const file = tmpFile('c.json', '{"name": "j", "features": {"numCeps": 20}}');
   assert.deepEqual(resolveConfig(schema, { file }).features, { numCeps: 20, dither: 0 });

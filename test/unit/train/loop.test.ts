@@ -88,3 +88,25 @@ test('bad runs end in HibikiErrors: existing experiment without resume, missing 
       (e) => isHibikiError(e, 'TRAIN_LOSS_NOT_FINITE'),
     );
   }));
+
+test('in-process crash and resume with logEvery 3 / checkpointEvery 5: log windows and epoch sums carry over exactly', () =>
+  withDir(async (dir) => {
+    const cfg = config({ epochs: 2, logEvery: 3, checkpointEvery: 5, optimizer: { type: 'sgd', learningRate: 0.1, momentum: 0.9 } });
+    const strip = (d: string) =>
+      records(d).map((r) => (r.kind === 'step' ? [r.step, r.epoch, r.loss, r.lr] : [r.epoch, r.step, r.trainLoss]));
+    await train(tinyTask({ seed: 5, dropout: 0.5 }), { expDir: join(dir, 'ref'), config: cfg, handleSignals: false });
+    const crashing = tinyTask({ seed: 5, dropout: 0.5 });
+    let seen = 0;
+    const inner = crashing.batches;
+    crashing.batches = function* (epoch, start) {
+      for (const b of inner(epoch, start)) {
+        if (++seen === 44) throw new Error('simulated crash');
+        yield b;
+      }
+    };
+    await assert.rejects(train(crashing, { expDir: join(dir, 'crash'), config: cfg, handleSignals: false }), /simulated crash/);
+    // Steps 1-43 ran; the newest checkpoint is at step 40 (epoch 1, batch 11), the log reaches step 42.
+    const r = await train(tinyTask({ seed: 5, dropout: 0.5 }), { expDir: join(dir, 'crash'), config: cfg, resume: true, handleSignals: false });
+    assert.equal(r.resumedFrom, 40);
+    assert.deepEqual(strip(join(dir, 'crash')), strip(join(dir, 'ref')));
+  }));

@@ -11,3 +11,11 @@ export {
   type ChunkBatchStream,
 } from './chunks.js';
 export { utteranceBatches, utteranceBatchPlan, type UtteranceBatchOptions } from './utterances.js';
+export {
+  archiveFrameSource,
+  alignmentFrameSource,
+  eventFrameSource,
+  transcriptSource,
+  archiveCmvn,
+  frameGeometryOf,
+} from './archive-source.js';

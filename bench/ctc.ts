@@ -3,11 +3,12 @@
  * 40 classes, beside torch.nn.functional.ctc_loss with 1 and 2 threads in the same run when
  * Debian's /usr/bin/python3 has torch.
  *
- * Run alone: `node --import tsx bench/ctc.ts` (prints a markdown section);
- * `benchCtc()` returns the same section for bench/run.ts.
+ * Run alone: `node --import tsx bench/ctc.ts` (prints a markdown section), or through
+ * `npm run bench -- ctc` (bench/run.ts, which writes docs/benchmarks.md) via `ctcBenchmark`.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import * as tf from '@tensorflow/tfjs';
 import { ctcForwardBackward } from '../src/nn/ctc/core.js';
@@ -92,8 +93,12 @@ export async function benchCtc(): Promise<string> {
   });
   x.dispose();
   const torch = torchTimes();
+  const cpu = cpus();
   const lines = [
     '## CTC loss (bench/ctc.ts)',
+    '',
+    `${new Date().toISOString().slice(0, 16)}Z, Node ${process.version}, ${cpu.length} x ${cpu[0]?.model.trim() ?? 'unknown CPU'}, ` +
+      `load average ${loadavg().map((l) => l.toFixed(1)).join(' / ')} at the end (timings on a loaded machine are inflated; ratios from the same run are the useful numbers).`,
     '',
     `Forward + backward, batch ${B}, ${T} frames, ${L} labels, ${C} classes, reduction mean; ${REPEATS} timed runs after 5 warm-up runs, all in one run of this script.`,
     '',
@@ -111,6 +116,13 @@ export async function benchCtc(): Promise<string> {
   else for (const [threads, t] of torch) lines.push(row(`torch ${threads} thread${threads > 1 ? 's' : ''}`, t));
   return lines.join('\n') + '\n';
 }
+
+/** The CTC entry of bench/run.ts (structurally a `Benchmark`). */
+export const ctcBenchmark = {
+  name: 'ctc',
+  title: 'CTC loss forward + backward (batch 16, 200 frames, 30 labels, 40 classes) beside torch',
+  run: benchCtc,
+};
 
 const isMain = process.argv[1] !== undefined && /bench[\\/]ctc\.ts$/.test(process.argv[1]);
 if (isMain) {

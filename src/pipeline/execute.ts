@@ -81,7 +81,8 @@ export async function runPlannedStage(
 ): Promise<StageReport> {
   const slice = pickPaths(env.config, plan.paths);
   const seed = getPath(env.config, plan.seedPath) as number;
-  const parts = stampParts(plan.kind, plan.options, slice, seed, upstream);
+  const kindVersion = env.registry.get(plan.kind)?.version;
+  const parts = stampParts(kindVersion === undefined ? plan.kind : `${plan.kind}@${kindVersion}`, plan.options, slice, seed, upstream);
   const key = stampKey(parts);
   // A shared stage lives in a container named by its key, so equal keys find the same output.
   const container = plan.share ? join(env.sharedRoot, `${plan.name}-${key.slice(0, 16)}`) : env.expDir;

@@ -143,7 +143,15 @@ export function resolveRecipe(value: unknown, registry: StageRegistry, where: { 
     }
   }
   if (issues.length > 0) throw new ConfigValidationError(issues, where.file, 'recipe');
-  return { config, stages };
+  return { config: inInputOrder(config, value), stages };
+}
+
+/** The config with its top-level keys in the order the user wrote them (defaults after). */
+function inInputOrder(config: RecipeConfig, input: unknown): RecipeConfig {
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(input as object)) if (Object.hasOwn(config, k)) out[k] = config[k];
+  for (const k of Object.keys(config)) if (!Object.hasOwn(out, k)) out[k] = config[k];
+  return out as RecipeConfig;
 }
 
 /** Builds StagePlans, reporting problems through `issue` (paths relative to the recipe). */

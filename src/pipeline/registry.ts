@@ -69,6 +69,11 @@ export interface StageContext {
 export interface StageKind {
   kind: string;
   description?: string;
+  /**
+   * Bump when the kind's outputs change for the same config (a bug fix, a new format): it is part
+   * of every stamp key, so existing outputs of this kind are redone.
+   */
+  version?: number | string;
   /** Schema of the stage entry's `options` mapping (defaults fill it). */
   options?: z.ZodType;
   /**

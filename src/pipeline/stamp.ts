@@ -116,7 +116,7 @@ export function staleReason(stamp: Stamp | undefined, parts: StampParts, outDir:
     return undefined;
   }
   const old = stamp.parts;
-  if (old.kind !== parts.kind) return 'stage kind changed';
+  if (old.kind !== parts.kind) return 'stage kind or its version changed';
   if (old.slice !== parts.slice) return 'config changed';
   if (old.options !== parts.options) return 'options changed';
   if (old.seed !== parts.seed) return 'seed changed';

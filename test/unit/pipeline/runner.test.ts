@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { readStamp, runRecipe, formatRunSummary, type RunOptions, type RunSummary } from '../../../src/pipeline/index.js';
+import { StageRegistry, readStamp, runRecipe, formatRunSummary, type RunOptions, type RunSummary } from '../../../src/pipeline/index.js';
 import { Rng } from '../../../src/util/rng.js';
 import { makeRecipe, readOut, tempDir, testRegistry, type RunCounts } from './helpers.js';
 
@@ -69,6 +69,8 @@ test('a first run runs every stage, writes the resolved config and log; a second
   assert.equal(config['study'], null);
   assert.deepEqual(config['studies'], {});
   assert.equal((config['stages'] as unknown[]).length, 3);
+  // Sections keep the order of recipe.yaml; defaulted keys follow.
+  assert.deepEqual(Object.keys(config), ['name', 'seed', 'data', 'features', 'train', 'notes', 'stages', 'description', 'study', 'studies']);
   const log = readFileSync(join(t.expDir, 'run.log'), 'utf8');
   assert.match(log, /\[features\] running \(no stamp\)/);
   assert.match(log, /\[train\] done in/);
@@ -80,6 +82,9 @@ test('a first run runs every stage, writes the resolved config and log; a second
   const second = await t.run();
   assert.deepEqual(statusOf(second), { prepare: 'skipped: up to date', features: 'skipped: up to date', train: 'skipped: up to date' });
   assert.deepEqual([...t.counts.values()], [1, 1, 1]);
+  // The resolved config.yaml is itself a recipe that reproduces the run: same keys, all up to date.
+  const replay = await runRecipe({ recipe: join(t.expDir, 'config.yaml'), registry: testRegistry(t.counts), expRoot: join(t.root, 'exp'), logStream: null });
+  assert.deepEqual(replay.stages.map((st) => st.status), ['skipped', 'skipped', 'skipped']);
   const table = formatRunSummary(second);
   assert.match(table, /features\s+emit\s+skipped/);
   // No work directories or locks are left behind.
@@ -103,7 +108,7 @@ test('changing a stage\'s config slice reruns it and everything downstream, not 
   assert.deepEqual(statusOf(s4), { prepare: 'ran: seed changed', features: 'ran: seed changed', train: 'ran: seed changed' });
 });
 
-test('a changed input file reruns its stage and downstream; a touched but identical stamp check uses size and mtime', async () => {
+test('a changed input file (content or mtime) reruns its stage and downstream', async () => {
   const t = setup();
   await t.run();
   writeFileSync(t.input, 'raw audio list v2, longer\n');
@@ -186,4 +191,17 @@ test('tags separate experiments; a bad tag or --nj is refused', async () => {
   assert.ok(!existsSync(t.expDir));
   await assert.rejects(t.run({ tag: '../escape' }), (e: Error & { code?: string }) => e.code === 'RUN_BAD_TAG');
   await assert.rejects(t.run({ nj: 0 }), (e: Error & { code?: string }) => e.code === 'RUN_BAD_NJ');
+});
+
+test('bumping a stage kind\'s version reruns its stages', async () => {
+  const root = tempDir();
+  const dir = makeRecipe(root, 'name: ver\nstages: [emit]\n');
+  const registry = testRegistry();
+  const opts = { recipe: dir, registry, expRoot: join(root, 'exp'), logStream: null };
+  await runRecipe(opts);
+  const bumped = new StageRegistry();
+  bumped.register({ ...registry.get('emit')!, version: 2 });
+  const s = await runRecipe({ ...opts, registry: bumped });
+  assert.equal(s.stages[0]!.reason, 'stage kind or its version changed');
+  assert.equal((await runRecipe({ ...opts, registry: bumped })).stages[0]!.status, 'skipped');
 });

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { isHibikiError } from '../../../src/errors.js';
 import { alignmentToFrameTargets } from '../../../src/data/targets/alignment.js';
 import { eventsToFrameTargets } from '../../../src/data/targets/events.js';
+import { alignmentTargetsOf, eventTargetsOf } from '../../../src/data/targets/data-dir.js';
 import { frameCentreSec, numFramesForDuration, numFramesForSamples, type FrameGeometry } from '../../../src/data/targets/geometry.js';
 import { Vocabulary } from '../../../src/data/vocab/vocabulary.js';
 
@@ -188,4 +189,21 @@ test('frame counts equal torchaudio Kaldi fbank (golden, test/golden/data-frames
     const g: FrameGeometry = { lengthSec: c.lengthMs / 1000, shiftSec: c.shiftMs / 1000, snipEdges: c.snipEdges };
     assert.equal(numFramesForSamples(c.numSamples, c.sampleRate, g), c.frames, JSON.stringify(c));
   }
+});
+
+test('data-directory glue: targets by utterance id', () => {
+  const data = {
+    wavScp: new Map([
+      ['u1', '/a.wav'],
+      ['u2', '/b.wav'],
+    ]),
+    alignment: new Map([['u1', ABC]]),
+    events: new Map([['u1', [{ onset: 0.02, offset: 0.05, label: 'a' }]]]),
+  };
+  const ali = alignmentTargetsOf(data, V, SNIP);
+  assert.deepEqual([...ali('u1', 8).labels], [A, A, A, B, B, B, B, C]);
+  assert.throws(() => ali('u2', 8), (e: unknown) => isHibikiError(e, 'NO_ALIGNMENT') && e.utterance === 'u2');
+  const ev = eventTargetsOf(data, V, SNIP);
+  assert.deepEqual(Array.from({ length: 8 }, (_, i) => ev('u1', 8).active[i * V.size]), [0, 1, 1, 1, 0, 0, 0, 0]); // centres 22.5, 32.5, 42.5 ms in [20, 50)
+  assert.ok(ev('u2', 8).active.every((x) => x === 0));
 });

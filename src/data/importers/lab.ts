@@ -60,6 +60,9 @@ function label(l: TextLine, index: number, file: string): string {
  */
 export function parseLab(text: string, file = '<lab>', form: LabForm | 'auto' = 'auto'): LabContents {
   const lines = splitLines(text);
+  if (lines[0]?.text.startsWith('#!MLF!#') === true) {
+    throw new HibikiError('LAB_MLF_UNSUPPORTED', 'HTK master label files (MLF) are not read; split them into one .lab per audio file', { file, line: lines[0].line, expected: 'one .lab per audio file', found: '#!MLF!#' });
+  }
   const f = form === 'auto' ? detectLabForm(lines) : form;
   if (f === 'transcript') return { form: f, segments: [], tokens: lines.flatMap((l) => l.fields) };
   const segments: AlignedSegment[] = [];

@@ -100,6 +100,7 @@ test('malformed .lab files raise with the line', () => {
   throwsAt(() => parseLab(readTextFile(fx('lab/backwards.lab')), 'backwards.lab'), 'LAB_BAD_TIMES', 2);
   throwsAt(() => parseLab('#\n0.5 26 a\n0.4 26 b\n'), 'LAB_BAD_TIMES', 3);
   throwsAt(() => parseLab('0.0 0.5\n', 'x', 'seconds'), 'LAB_SYNTAX', 1);
+  throwsAt(() => parseLab('#!MLF!#\n"*/a.lab"\n0 100 a\n.\n'), 'LAB_MLF_UNSUPPORTED', 1);
 });
 
 test('Audacity labels: regions, point labels, spectral-selection lines', () => {

@@ -1,0 +1,102 @@
+/**
+ * The exported model loads in a browser with plain @tensorflow/tfjs: headless Chromium fetches
+ * model.json, weights.bin and frontend.json over HTTP from a local server, predicts, and the
+ * predictions must equal Node's. (CI installs chromium; without it this test fails loudly.)
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { exportModel } from '../../../src/train/index.js';
+import { Rng } from '../../../src/util/rng.js';
+import { chromiumPath } from '../eval/chromium.js';
+import { buildModel } from './fixtures/tiny-task.js';
+
+await tf.setBackend('cpu');
+
+const TF_BUNDLE = join(createRequire(import.meta.url).resolve('@tensorflow/tfjs'), '..', '..', 'dist', 'tf.min.js');
+
+function page(input: number[]): string {
+  return `<!doctype html><html><body><pre id="out">pending</pre>
+<script src="/tf.min.js"></script>
+<script>
+(async () => {
+  await tf.setBackend('cpu');
+  const model = await tf.loadLayersModel('/model/model.json');
+  const frontend = await (await fetch('/model/frontend.json')).json();
+  const y = model.predict(tf.tensor2d(${JSON.stringify(input)}, [10, 12]));
+  document.getElementById('out').textContent = 'RESULT ' + JSON.stringify({ pred: Array.from(y.dataSync()), vocabulary: frontend.vocabulary });
+})().catch((e) => { document.getElementById('out').textContent = 'ERROR ' + e; });
+</script></body></html>`;
+}
+
+test('an exported model loads and predicts identically in headless Chromium with plain tfjs', { timeout: 120_000 }, async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'hibiki-browser-'));
+  const rng = new Rng(11);
+  const input = Array.from({ length: 120 }, () => Math.fround(rng.normal()));
+  const model = buildModel(8, 0.2);
+  await exportModel(model, join(dir, 'model'), {
+    featureConfig: { kind: 'mfcc' },
+    vocabulary: ['sil', 'a', 'b'],
+    task: 'frame-classification',
+  });
+  const expected = [...(model.predict(tf.tensor2d(input, [10, 12])) as tf.Tensor).dataSync()];
+  const server = createServer((req, res) => {
+    const url = req.url ?? '/';
+    let body: Buffer | string | undefined;
+    let type = 'application/octet-stream';
+    if (url === '/index.html') [body, type] = [page(input), 'text/html'];
+    else if (url === '/tf.min.js') [body, type] = [readFileSync(TF_BUNDLE), 'text/javascript'];
+    else if (url.startsWith('/model/')) {
+      body = readFileSync(join(dir, 'model', basename(url)));
+      if (url.endsWith('.json')) type = 'application/json';
+    }
+    if (body === undefined) {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200, { 'content-type': type }).end(body);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const profile = mkdtempSync(join(tmpdir(), 'hibiki-chromium-'));
+  try {
+    const { port } = server.address() as AddressInfo;
+    const stdout = await new Promise<string>((resolve, reject) => {
+      const child = spawn(chromiumPath(), [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        `--user-data-dir=${profile}`,
+        '--virtual-time-budget=30000',
+        '--dump-dom',
+        `http://127.0.0.1:${port}/index.html`,
+      ]);
+      let out = '';
+      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+      child.on('error', reject);
+      child.on('exit', () => resolve(out));
+    });
+    const text = /<pre id="out">([^<]*)<\/pre>/.exec(stdout)?.[1] ?? stdout.slice(0, 500);
+    assert.match(text, /^RESULT /, text);
+    const got = JSON.parse(text.slice('RESULT '.length)) as { pred: number[]; vocabulary: string[] };
+    assert.deepEqual(got.vocabulary, ['sil', 'a', 'b']);
+    assert.equal(got.pred.length, expected.length);
+    const worst = Math.max(...got.pred.map((v, i) => Math.abs(v - expected[i]!)));
+    t.diagnostic(`max abs difference browser vs Node: ${worst}`);
+    assert.ok(worst <= 1e-6, `max abs diff ${worst}`);
+  } finally {
+    server.close();
+    rmSync(profile, { recursive: true, force: true });
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -58,6 +58,8 @@ export interface ExperimentEnv {
   sink: LogSink;
   force: boolean;
   dryRun: boolean;
+  /** Final output directories of the stages run so far by this invocation. */
+  ranThisInvocation: Set<string>;
 }
 
 const KEY_FILE = '.hibiki-key';
@@ -91,7 +93,8 @@ export async function runPlannedStage(
   const stamp = readStamp(container, plan.name);
   const base = { index: plan.index, name: plan.name, kind: plan.kind, dir: finalDir };
   if (!selected) return { ...base, status: 'not-selected', reason: 'outside --stage/--stop-stage', seconds: 0, id: stamp?.id ?? null };
-  const stale = env.force ? 'forced' : staleReason(stamp, parts, finalDir);
+  // --force redoes a stage once per invocation: a shared stage is not redone for every study run.
+  const stale = env.force && !env.ranThisInvocation.has(finalDir) ? 'forced' : staleReason(stamp, parts, finalDir);
   if (stale === undefined) return { ...base, status: 'skipped', reason: 'up to date', seconds: 0, id: stamp!.id };
   if (env.dryRun) return { ...base, status: 'would-run', reason: stale, seconds: 0, id: `pending:${plan.name}:${Date.now()}` };
   const kind = env.registry.get(plan.kind);
@@ -105,6 +108,7 @@ export async function runPlannedStage(
   const release = plan.share ? lockExperiment(container) : undefined;
   try {
     const newStamp = await execute(env, container, plan, kind, key, parts, seed, study, log);
+    env.ranThisInvocation.add(finalDir);
     const seconds = (performance.now() - started) / 1000;
     log.info(`done in ${seconds.toFixed(2)} s`);
     return { ...base, status: 'ran', reason: stale, seconds, id: newStamp.id };

@@ -10,6 +10,7 @@ export {
   type StudyRunInfo,
 } from './registry.js';
 export type { StageLogger } from './logger.js';
+export { BUILTIN_STAGE_KINDS, BUILTIN_CONFIG_SECTIONS } from './builtin.js';
 export { recipeSchema, stageEntrySchema, studySchema, resolveRecipe, type RecipeConfig, type StageEntry, type StudySpec, type StagePlan } from './recipe.js';
 export { expandStudy, axisValues, axisShortNames, sanitizeLabel, type StudyRun } from './study.js';
 export { readStamp, signatureOf, type Stamp, type Signature } from './stamp.js';

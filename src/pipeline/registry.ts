@@ -7,6 +7,7 @@
 import type { z } from 'zod';
 import { HibikiError } from '../errors.js';
 import type { Rng } from '../util/rng.js';
+import { BUILTIN_CONFIG_SECTIONS, BUILTIN_STAGE_KINDS } from './builtin.js';
 import type { StageLogger } from './logger.js';
 
 /** What a compare stage learns about the runs of a study. */
@@ -136,7 +137,12 @@ const GLOBAL_KEY = Symbol.for('hibiki.pipeline.stageRegistry');
 /** The process-wide registry that `registerStageKind` fills and `hibiki run` uses. */
 export function defaultStageRegistry(): StageRegistry {
   const g = globalThis as { [GLOBAL_KEY]?: StageRegistry };
-  g[GLOBAL_KEY] ??= new StageRegistry();
+  if (g[GLOBAL_KEY] === undefined) {
+    const registry = new StageRegistry();
+    for (const kind of BUILTIN_STAGE_KINDS) registry.register(kind);
+    for (const [name, schema] of Object.entries(BUILTIN_CONFIG_SECTIONS)) registry.registerSection(name, schema);
+    g[GLOBAL_KEY] = registry;
+  }
   return g[GLOBAL_KEY];
 }
 

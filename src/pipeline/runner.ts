@@ -97,6 +97,7 @@ export async function runRecipe(options: RunOptions): Promise<RunSummary> {
     nj,
     registry,
     force: options.force === true,
+    ranThisInvocation: new Set<string>(),
     dryRun: options.dryRun === true,
   };
   const stream = options.logStream === undefined ? process.stderr : options.logStream;

@@ -62,6 +62,11 @@ test('a shared stage runs once for every tag and study run with the same key', a
     const upstream = readOut(run.expDir, 'train')['upstream'] as Record<string, { slice: unknown }>;
     assert.deepEqual(upstream['prepare']!.slice, { data: { seed: 5, size: 10 } });
   }
+  // --force over a study redoes the shared stage once, not once per run.
+  const forced = await runRecipe({ ...opts, overrides: ['study=grid'], force: true });
+  assert.deepEqual(forced.study!.runs.map((r) => r.stages[0]!.status), ['ran', 'skipped', 'skipped', 'skipped']);
+  assert.equal(counts.get('prepare'), 2);
+  assert.equal(counts.get('train'), 8);
   // Another tag with the same data reuses it; different data gets its own container.
   const other = await runRecipe({ ...opts, tag: 'other' });
   assert.equal(other.stages[0]!.status, 'skipped');
@@ -69,7 +74,7 @@ test('a shared stage runs once for every tag and study run with the same key', a
   const bigger = await runRecipe({ ...opts, tag: 'bigger', overrides: ['data.size=20'] });
   assert.equal(bigger.stages[0]!.reason, 'no stamp');
   assert.notEqual(bigger.stages[0]!.dir, shared);
-  assert.equal(counts.get('prepare'), 2);
+  assert.equal(counts.get('prepare'), 3);
 });
 
 test('a stage seed path that is not an integer is a config error', async () => {

@@ -44,6 +44,16 @@ export interface CtcBeamOptions {
   pruneLogProb?: number;
   /** Hypotheses returned per utterance, best first; default 1. */
   nBest?: number;
+  /** Nats subtracted from the blank's log-probability in every frame (counters blank dominance); default 0. */
+  blankPenalty?: number;
+}
+
+/** Options of {@link ctcGreedyDecode}. */
+export interface CtcGreedyOptions {
+  /** Blank class index; default 0. */
+  blank?: number;
+  /** Nats subtracted from the blank's log-probability in every frame; default 0. */
+  blankPenalty?: number;
 }
 
 function check(s: CtcScores, blank: number): { layout: CtcLayout; lengths: ArrayLike<number> } {
@@ -67,8 +77,8 @@ function check(s: CtcScores, blank: number): { layout: CtcLayout; lengths: Array
   return { layout: s.layout ?? 'BTC', lengths };
 }
 
-/** log_softmax of utterance b's frame t into `out` (length C). */
-function frameLogProbs(s: CtcScores, layout: CtcLayout, b: number, t: number, out: Float64Array): void {
+/** log_softmax of utterance b's frame t into `out` (length C), minus `blankPenalty` on the blank. */
+function frameLogProbs(s: CtcScores, layout: CtcLayout, b: number, t: number, out: Float64Array, blank: number, blankPenalty: number): void {
   const C = s.classes;
   const o = layout === 'BTC' ? (b * s.frames + t) * C : (t * s.batch + b) * C;
   let m = -Infinity;
@@ -77,14 +87,22 @@ function frameLogProbs(s: CtcScores, layout: CtcLayout, b: number, t: number, ou
   for (let k = 0; k < C; k++) sum += Math.exp((s.data[o + k] as number) - m);
   const lse = m + Math.log(sum);
   for (let k = 0; k < C; k++) out[k] = (s.data[o + k] as number) - lse;
+  out[blank] = (out[blank] as number) - blankPenalty;
+}
+
+function checkPenalty(p: number): number {
+  if (!Number.isFinite(p)) throw new HibikiError('CTC_BAD_BEAM', 'blankPenalty must be a finite number', { expected: 'finite', found: String(p) });
+  return p;
 }
 
 /**
  * Greedy decoding: the most probable class per frame (lowest index on ties), repeats collapsed,
- * blanks removed. A token's frame is the first frame of its run.
+ * blanks removed. A token's frame is the first frame of its run. With a `blankPenalty`, `logProb`
+ * includes the penalty of the path's blank frames.
  */
-export function ctcGreedyDecode(scores: CtcScores, options: { blank?: number } = {}): CtcHypothesis[] {
+export function ctcGreedyDecode(scores: CtcScores, options: CtcGreedyOptions = {}): CtcHypothesis[] {
   const blank = options.blank ?? 0;
+  const penalty = checkPenalty(options.blankPenalty ?? 0);
   const { layout, lengths } = check(scores, blank);
   const lp = new Float64Array(scores.classes);
   const out: CtcHypothesis[] = [];
@@ -92,7 +110,7 @@ export function ctcGreedyDecode(scores: CtcScores, options: { blank?: number } =
     const hyp: CtcHypothesis = { tokens: [], frames: [], logProb: 0 };
     let prev = -1;
     for (let t = 0; t < (lengths[b] as number); t++) {
-      frameLogProbs(scores, layout, b, t, lp);
+      frameLogProbs(scores, layout, b, t, lp, blank, penalty);
       let best = 0;
       for (let k = 1; k < scores.classes; k++) if ((lp[k] as number) > (lp[best] as number)) best = k;
       hyp.logProb += lp[best] as number;
@@ -140,7 +158,8 @@ function unwind(node: PrefixNode, logProb: number): CtcHypothesis {
 /**
  * Prefix beam search (Hannun et al. 2014, without a language model): keeps the `beamWidth`
  * prefixes with the highest `log p(prefix) + insertionBonus * length`, where p(prefix) sums the
- * kept alignments ending in blank and in the last token.
+ * kept alignments ending in blank and in the last token. With a `blankPenalty`, scores and
+ * `logProb` include it.
  * @returns per utterance, the `nBest` best hypotheses, best first
  */
 export function ctcBeamDecodeNBest(scores: CtcScores, options: CtcBeamOptions = {}): CtcHypothesis[][] {
@@ -149,6 +168,7 @@ export function ctcBeamDecodeNBest(scores: CtcScores, options: CtcBeamOptions = 
   const bonus = options.insertionBonus ?? 0;
   const prune = options.pruneLogProb ?? -Infinity;
   const nBest = options.nBest ?? 1;
+  const penalty = checkPenalty(options.blankPenalty ?? 0);
   if (!Number.isInteger(width) || width < 1) throw new HibikiError('CTC_BAD_BEAM', 'beam width must be an integer >= 1', { expected: '>= 1', found: String(width) });
   if (!Number.isInteger(nBest) || nBest < 1) throw new HibikiError('CTC_BAD_BEAM', 'nBest must be an integer >= 1', { expected: '>= 1', found: String(nBest) });
   const { layout, lengths } = check(scores, blank);
@@ -162,7 +182,7 @@ export function ctcBeamDecodeNBest(scores: CtcScores, options: CtcBeamOptions = 
     let beamPb = [0];
     let beamPnb = [-Infinity];
     for (let t = 0; t < (lengths[b] as number); t++) {
-      frameLogProbs(scores, layout, b, t, lp);
+      frameLogProbs(scores, layout, b, t, lp, blank, penalty);
       const candidates: PrefixNode[] = [];
       const touch = (n: PrefixNode): PrefixNode => {
         if (n.alive !== t) {

@@ -33,6 +33,14 @@ test('greedy and beam differ where summing alignments matters (hand-computed)', 
   // "a a" needs a blank between the two a's, impossible in 2 frames: not a hypothesis.
   assert.deepEqual(nbest.map((h) => h.tokens), [[1], []]);
   assert.ok(Math.abs(nbest[1]!.logProb - Math.log(0.3025)) < 1e-12);
+  // A blank penalty of 0.3 nats makes 'a' the frame winner (log .45 > log .55 - .3): greedy "a".
+  const pen = ctcGreedyDecode(s, { blankPenalty: 0.3 })[0]!;
+  assert.deepEqual([pen.tokens, pen.frames], [[1], [0]]);
+  assert.ok(Math.abs(pen.logProb - 2 * Math.log(0.45)) < 1e-12);
+  // Beam: "" now scores .3025 e^-0.6; "a" = .2025 + 2 * .2475 e^-0.3.
+  const bp = ctcBeamDecodeNBest(s, { beamWidth: 4, nBest: 2, blankPenalty: 0.3 })[0]!;
+  assert.ok(Math.abs(bp[0]!.logProb - Math.log(0.2025 + 2 * 0.2475 * Math.exp(-0.3))) < 1e-12);
+  assert.ok(Math.abs(bp[1]!.logProb - (Math.log(0.3025) - 0.6)) < 1e-12);
 });
 
 test('greedy: collapse repeats, blanks separate repeated tokens, frames are run starts, lengths respected', () => {

@@ -30,11 +30,11 @@ function records(dir: string): TrainRecord[] {
 
 test('same seed, same run; another seed, another run; window-mean losses every logEvery steps', () =>
   withDir(async (dir) => {
-    const run = async (name: string, seed: number) => {
-      await train(tinyTask({ seed, dropout: 0.2 }), { expDir: join(dir, name), config: config({ seed }), handleSignals: false });
+    const run = async (name: string, seed: number, progress = 'none') => {
+      await train(tinyTask({ seed, dropout: 0.2 }), { expDir: join(dir, name), config: config({ seed, progress }), handleSignals: false });
       return records(join(dir, name)).filter((r) => r.kind === 'step').map((r) => (r.kind === 'step' ? r.loss : 0));
     };
-    const a = await run('a', 3);
+    const a = await run('a', 3, 'bar'); // the progress bar (on stderr) changes nothing
     const b = await run('b', 3);
     const c = await run('c', 4);
     assert.equal(a.length, 29); // 58 steps, a record every 2
@@ -86,6 +86,11 @@ test('bad runs end in HibikiErrors: existing experiment without resume, missing 
     await assert.rejects(
       train(nan, { expDir: join(dir, 'c'), config: config({ epochs: 1 }), handleSignals: false }),
       (e) => isHibikiError(e, 'TRAIN_LOSS_NOT_FINITE'),
+    );
+    const short: typeof base = { ...base, batchesPerEpoch: base.batchesPerEpoch + 1 };
+    await assert.rejects(
+      train(short, { expDir: join(dir, 'd'), config: config({ epochs: 1 }), handleSignals: false }),
+      (e) => isHibikiError(e, 'TRAIN_BATCH_COUNT') && e.exitCode === 1,
     );
   }));
 

@@ -145,10 +145,8 @@ export function addCounts(a: EditCounts, b: Readonly<EditCounts>): EditCounts {
 }
 
 /**
- * Error rate (sub + del + ins) / refLength as a fraction (not percent).
- * sclite prints 0 errors over 0 reference tokens as 0; errors over none as 100 % per error, i.e.
- * the insertions count against a denominator of 1 would be wrong, so we return NaN-free values:
- * 0 when there are no errors, Infinity otherwise.
+ * Error rate (sub + del + ins) / refLength as a fraction (not percent). With an empty reference
+ * the rate is 0 when there are no errors and Infinity otherwise (there is no meaningful ratio).
  */
 export function errorRate(c: Readonly<EditCounts>): number {
   const errors = c.sub + c.del + c.ins;

@@ -111,6 +111,25 @@ export async function runRecipe(options: RunOptions): Promise<RunSummary> {
     return { recipe: config.name, ...result };
   }
 
+  return runStudy({ options, common, config, stages, registry, merged, file, study, stream, expRoot });
+}
+
+interface StudyArgs {
+  options: RunOptions;
+  common: Omit<ExperimentEnv, 'config' | 'expDir' | 'stageDirs' | 'sink'>;
+  config: RecipeConfig;
+  stages: StagePlan[];
+  registry: StageRegistry;
+  merged: ReturnType<typeof mergeRecipe>;
+  file: string;
+  study: string;
+  stream: NodeJS.WritableStream | null;
+  expRoot: string;
+}
+
+/** Runs every run of a study, then its compare stage. */
+async function runStudy(args: StudyArgs): Promise<RunSummary> {
+  const { options, common, config, stages, registry, merged, file, study, stream, expRoot } = args;
   const spec = config.studies[study]!;
   const studyTag = options.tag ?? study;
   const studyDir = join(expRoot, config.name, studyTag);

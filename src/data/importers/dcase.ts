@@ -8,7 +8,7 @@ import { HibikiError } from '../../errors.js';
 import type { DataDir, EventSpan } from '../datadir/types.js';
 import { readTextFile } from '../datadir/text-file.js';
 import { AUDIO_EXTENSIONS, buildDataDir, listFiles, requireDir, safeLabel, stripExt, uttIdFor, type ImportedUtterance } from './common.js';
-import { parseEventList } from './event-list.js';
+import { parseDcaseEventList } from './event-list.js';
 
 /**
  * Imports an event list for the audio under `audioDir`. Raises `IMPORT_LIST_NEEDS_FILENAMES`
@@ -16,7 +16,7 @@ import { parseEventList } from './event-list.js';
  */
 export function importEventList(listFile: string, audioDir: string): DataDir {
   requireDir(audioDir, 'audio folder');
-  const list = parseEventList(readTextFile(listFile), listFile);
+  const list = parseDcaseEventList(readTextFile(listFile), listFile);
   if (list.columns === 3) {
     throw new HibikiError('IMPORT_LIST_NEEDS_FILENAMES', 'a 3-column list has no file names; put it beside its wav as <stem>.tsv and use --format wav-folder', { file: listFile, expected: '4 or 5 columns', found: '3' });
   }

@@ -10,7 +10,7 @@
 import { HibikiError } from '../../errors.js';
 import { parseDecimal, splitLines, type TextLine } from '../datadir/text-file.js';
 
-export interface EventListRow {
+export interface DcaseEventRow {
   /** 1-based line in the list. */
   line: number;
   /** Absent in the 3-column form. */
@@ -22,10 +22,10 @@ export interface EventListRow {
   label?: string;
 }
 
-export interface EventList {
+export interface DcaseEventList {
   columns: 3 | 4 | 5;
   separator: string;
-  rows: EventListRow[];
+  rows: DcaseEventRow[];
 }
 
 function detectSeparator(first: string): string {
@@ -40,7 +40,7 @@ const HEADER_WORD = /^(onset|event_?onset|start|filename|file|filepath|audio_?fi
  * `EVENTS_BAD_TIMES` (offset <= onset, negative onset), with the line.
  * @param columns force a column count; default: from the first data line
  */
-export function parseEventList(text: string, file = '<events>', columns?: 3 | 4 | 5): EventList {
+export function parseDcaseEventList(text: string, file = '<events>', columns?: 3 | 4 | 5): DcaseEventList {
   const raw = text.split(/\r\n|\n|\r/).find((l) => l.trim() !== '') ?? '';
   const separator = detectSeparator(raw);
   const lines: TextLine[] = separator === ' ' ? splitLines(text) : splitLines(text, { separator });
@@ -51,12 +51,12 @@ export function parseEventList(text: string, file = '<events>', columns?: 3 | 4 
   if (cols !== 3 && cols !== 4 && cols !== 5) {
     throw new HibikiError('EVENTS_SYNTAX', 'event lists have 3, 4 or 5 columns', { file, line: body[0]?.line ?? 1, expected: '3, 4 or 5', found: String(cols) });
   }
-  const rows: EventListRow[] = [];
+  const rows: DcaseEventRow[] = [];
   for (const l of body) {
     const f = l.fields;
     const nonEmpty = f.filter((x) => x !== '').length;
     if (cols > 3 && nonEmpty <= (cols === 5 ? 2 : 1) && (f[0] ?? '') !== '') {
-      const row: EventListRow = { line: l.line, filename: f[0] ?? '' };
+      const row: DcaseEventRow = { line: l.line, filename: f[0] ?? '' };
       if (cols === 5 && (f[1] ?? '') !== '') row.scene = f[1] ?? '';
       rows.push(row);
       continue;
@@ -75,7 +75,7 @@ export function parseEventList(text: string, file = '<events>', columns?: 3 | 4 
     }
     const label = f[o + 2] ?? '';
     if (label === '') throw new HibikiError('EVENTS_SYNTAX', 'event has no label', { file, line: l.line, expected: 'a label', found: 'empty field' });
-    const row: EventListRow = { line: l.line, onset, offset, label };
+    const row: DcaseEventRow = { line: l.line, onset, offset, label };
     if (cols >= 4) row.filename = f[0] ?? '';
     if (cols === 5) row.scene = f[1] ?? '';
     rows.push(row);

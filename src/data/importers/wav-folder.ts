@@ -13,7 +13,7 @@ import type { AlignedSegment, DataDir, EventSpan } from '../datadir/types.js';
 import { readTextFile } from '../datadir/text-file.js';
 import { looksLikeAudacity, parseAudacityLabels } from './audacity.js';
 import { AUDIO_EXTENSIONS, buildDataDir, listFiles, requireDir, safeLabel, stripExt, uttIdFor, type ImportedUtterance } from './common.js';
-import { parseEventList } from './event-list.js';
+import { parseDcaseEventList } from './event-list.js';
 import { parseLab, type LabForm } from './lab.js';
 import { readTextGrid, textGridToAlignment } from './textgrid.js';
 
@@ -51,7 +51,7 @@ function sidecar(stemPath: string, ext: string, dirListing: Map<string, string[]
 }
 
 function eventsFromTsv(path: string, audio: string): EventSpan[] {
-  const list = parseEventList(readTextFile(path), path);
+  const list = parseDcaseEventList(readTextFile(path), path);
   const names = new Set([basename(audio), basename(stripExt(audio))]);
   const out: EventSpan[] = [];
   for (const r of list.rows) {

@@ -6,7 +6,7 @@ import { readTextFile } from '../../../src/data/datadir/text-file.js';
 import { parseTextGrid, readTextGrid, textGridToAlignment } from '../../../src/data/importers/textgrid.js';
 import { parseLab } from '../../../src/data/importers/lab.js';
 import { looksLikeAudacity, parseAudacityLabels } from '../../../src/data/importers/audacity.js';
-import { parseEventList } from '../../../src/data/importers/event-list.js';
+import { parseDcaseEventList } from '../../../src/data/importers/event-list.js';
 import { parseTimitLabels } from '../../../src/data/importers/timit.js';
 
 const FIX = join(import.meta.dirname, '..', '..', 'fixtures', 'data');
@@ -118,32 +118,32 @@ test('Audacity labels: regions, point labels, spectral-selection lines', () => {
 });
 
 test('event lists: 3 columns tab with header, 4 columns comma, 5 columns semicolon', () => {
-  const three = parseEventList(readTextFile(fx('events/three-tab.tsv')));
+  const three = parseDcaseEventList(readTextFile(fx('events/three-tab.tsv')));
   assert.equal(three.columns, 3);
   assert.deepEqual(three.rows, [
     { line: 2, onset: 0.5, offset: 1.5, label: 'dog' },
     { line: 3, onset: 1, offset: 2, label: 'car' },
   ]);
-  const four = parseEventList(readTextFile(fx('events/four-comma.csv')));
+  const four = parseDcaseEventList(readTextFile(fx('events/four-comma.csv')));
   assert.equal(four.columns, 4);
   assert.equal(four.separator, ',');
   assert.deepEqual(four.rows[2], { line: 3, filename: 'b.wav' });
-  const five = parseEventList(readTextFile(fx('events/five-semicolon.csv')));
+  const five = parseDcaseEventList(readTextFile(fx('events/five-semicolon.csv')));
   assert.equal(five.columns, 5);
   assert.deepEqual(five.rows, [
     { line: 2, filename: 'a.wav', scene: 'street', onset: 0.5, offset: 1.5, label: 'dog' },
     { line: 3, filename: 'b.wav', scene: 'home', onset: 0.1, offset: 0.4, label: 'car' },
     { line: 4, filename: 'c.wav', scene: 'home' },
   ]);
-  const spaces = parseEventList('0.5 1.0 dog\n');
+  const spaces = parseDcaseEventList('0.5 1.0 dog\n');
   assert.deepEqual(spaces.rows, [{ line: 1, onset: 0.5, offset: 1, label: 'dog' }]);
 });
 
 test('malformed event lists raise with the line', () => {
-  throwsAt(() => parseEventList(readTextFile(fx('events/bad-columns.tsv'))), 'EVENTS_SYNTAX', 2);
-  throwsAt(() => parseEventList(readTextFile(fx('events/bad-times.tsv'))), 'EVENTS_BAD_TIMES', 2);
-  throwsAt(() => parseEventList('a.wav\tx\t1\tdog\n'), 'EVENTS_SYNTAX', 1);
-  throwsAt(() => parseEventList('1\t2\n'), 'EVENTS_SYNTAX', 1);
+  throwsAt(() => parseDcaseEventList(readTextFile(fx('events/bad-columns.tsv'))), 'EVENTS_SYNTAX', 2);
+  throwsAt(() => parseDcaseEventList(readTextFile(fx('events/bad-times.tsv'))), 'EVENTS_BAD_TIMES', 2);
+  throwsAt(() => parseDcaseEventList('a.wav\tx\t1\tdog\n'), 'EVENTS_SYNTAX', 1);
+  throwsAt(() => parseDcaseEventList('1\t2\n'), 'EVENTS_SYNTAX', 1);
 });
 
 test('TIMIT .PHN: samples at 16 kHz to seconds; malformed lines', () => {

@@ -12,7 +12,7 @@ import { log } from '../util/log.js';
 import { clipByGlobalNorm } from './clip.js';
 import type { TrainConfig } from './config.js';
 import { listCheckpoints, loadLatestCheckpoint, pruneCheckpoints, saveCheckpoint, type NamedTensor } from './checkpoint.js';
-import { saveModelDir } from './model-io.js';
+import { removeStaleModelDirs, saveModelDir } from './model-io.js';
 import { Optimizer } from './optimizers.js';
 import { appendRecord, ProgressBar, truncateTrainLog } from './progress.js';
 import { initialPlateauState, learningRateAt, updatePlateau, type PlateauState } from './schedule.js';
@@ -138,6 +138,7 @@ export async function train<B>(task: TrainTask<B>, options: TrainOptions): Promi
   const ckptRoot = join(expDir, 'checkpoints');
   const logPath = join(expDir, 'train.jsonl');
   mkdirSync(expDir, { recursive: true });
+  removeStaleModelDirs(expDir);
   const model = task.model;
   const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const optimizer = new Optimizer(cfg.optimizer, vars);

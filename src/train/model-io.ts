@@ -4,7 +4,7 @@
  * tfjs-node's `file://` handler would need the native package, which hibiki does not require.
  * Weights are written first and model.json last, each atomically.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { HibikiError } from '../errors.js';
@@ -106,5 +106,14 @@ export function swapDir(tmp: string, dir: string): void {
   } else {
     mkdirSync(dirname(dir), { recursive: true });
     renameSync(tmp, dir);
+  }
+}
+
+/** Removes `<name>.tmp-<pid>` / `<name>.old-<pid>` directories that killed runs left in `dir`. */
+export function removeStaleModelDirs(dir: string): void {
+  if (!existsSync(dir)) return;
+  for (const name of readdirSync(dir)) {
+    const m = /^[\w-]+\.(?:tmp|old)-(\d+)$/.exec(name);
+    if (m !== null && Number(m[1]) !== process.pid) rmSync(join(dir, name), { recursive: true, force: true });
   }
 }

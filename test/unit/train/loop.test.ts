@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -111,7 +111,10 @@ test('in-process crash and resume with logEvery 3 / checkpointEvery 5: log windo
     };
     await assert.rejects(train(crashing, { expDir: join(dir, 'crash'), config: cfg, handleSignals: false }), /simulated crash/);
     // Steps 1-43 ran; the newest checkpoint is at step 40 (epoch 1, batch 11), the log reaches step 42.
+    // A half-written best/ of a killed run is cleaned up on the next start.
+    mkdirSync(join(dir, 'crash', 'best.tmp-999999'));
     const r = await train(tinyTask({ seed: 5, dropout: 0.5 }), { expDir: join(dir, 'crash'), config: cfg, resume: true, handleSignals: false });
     assert.equal(r.resumedFrom, 40);
     assert.deepEqual(strip(join(dir, 'crash')), strip(join(dir, 'ref')));
+    assert.equal(existsSync(join(dir, 'crash', 'best.tmp-999999')), false);
   }));

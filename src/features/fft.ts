@@ -259,8 +259,14 @@ export class RealFft {
   private readonly half: number;
   private readonly radix2: Radix2Plan | null;
   private readonly bluestein: BluesteinPlan | null;
-  private readonly zRe: Float64Array;
-  private readonly zIm: Float64Array;
+  /**
+   * Packed complex input: sample i of the real signal belongs in `packRe` (i even) or `packIm`
+   * (i odd) at index `packIndex[i]` (bit-reversed for the radix-2 path). Callers that produce
+   * samples one by one write them there and call `powerSpectrumPacked`, saving a copy.
+   */
+  readonly packRe: Float64Array;
+  readonly packIm: Float64Array;
+  readonly packIndex: Uint32Array;
   /** exp(-2 pi i k / N), k = 0..N/2. */
   private readonly wRe: Float64Array;
   private readonly wIm: Float64Array;
@@ -276,8 +282,15 @@ export class RealFft {
     const pow2 = (half & (half - 1)) === 0;
     this.radix2 = pow2 ? new Radix2Plan(half) : null;
     this.bluestein = pow2 ? null : new BluesteinPlan(half);
-    this.zRe = new Float64Array(half);
-    this.zIm = new Float64Array(half);
+    this.packRe = new Float64Array(half);
+    this.packIm = new Float64Array(half);
+    this.packIndex = new Uint32Array(size);
+    // Inverse of the bit reversal: where natural index j lands.
+    for (let j = 0; j < half; j++) {
+      const dest = this.radix2 !== null ? this.radix2.rev[j]! : j;
+      this.packIndex[2 * j] = dest;
+      this.packIndex[2 * j + 1] = dest;
+    }
     this.wRe = new Float64Array(half + 1);
     this.wIm = new Float64Array(half + 1);
     for (let k = 0; k <= half; k++) {
@@ -287,25 +300,20 @@ export class RealFft {
     }
   }
 
-  private packAndTransform(input: Float64Array | Float32Array): void {
-    const half = this.half;
-    const zRe = this.zRe;
-    const zIm = this.zIm;
-    if (this.radix2 !== null) {
-      const rev = this.radix2.rev;
-      for (let i = 0; i < half; i++) {
-        const j = rev[i]!;
-        zRe[i] = input[2 * j]!;
-        zIm[i] = input[2 * j + 1]!;
-      }
-      this.radix2.transformBitReversed(zRe, zIm);
-    } else {
-      for (let i = 0; i < half; i++) {
-        zRe[i] = input[2 * i]!;
-        zIm[i] = input[2 * i + 1]!;
-      }
-      this.bluestein!.transform(zRe, zIm);
+  private pack(input: Float64Array | Float32Array): void {
+    const idx = this.packIndex;
+    const re = this.packRe;
+    const im = this.packIm;
+    for (let i = 0; i < this.size; i += 2) {
+      re[idx[i]!] = input[i]!;
+      im[idx[i]!] = input[i + 1]!;
     }
+  }
+
+  /** Transforms the packed buffers in place. */
+  private transformPacked(): void {
+    if (this.radix2 !== null) this.radix2.transformBitReversed(this.packRe, this.packIm);
+    else this.bluestein!.transform(this.packRe, this.packIm);
   }
 
   /**
@@ -315,10 +323,11 @@ export class RealFft {
    * @param outIm [N/2+1] imaginary parts
    */
   transform(input: Float64Array | Float32Array, outRe: Float64Array, outIm: Float64Array): void {
-    this.packAndTransform(input);
+    this.pack(input);
+    this.transformPacked();
     const half = this.half;
-    const zRe = this.zRe;
-    const zIm = this.zIm;
+    const zRe = this.packRe;
+    const zIm = this.packIm;
     for (let k = 0; k <= half; k++) {
       const a = k === half ? 0 : k;
       const b = k === 0 ? 0 : half - k;
@@ -344,10 +353,20 @@ export class RealFft {
    * @param out [N/2+1] output
    */
   powerSpectrum(input: Float64Array | Float32Array, out: Float64Array): void {
-    this.packAndTransform(input);
+    this.pack(input);
+    this.powerSpectrumPacked(out);
+  }
+
+  /**
+   * Power spectrum of the signal already written into `packRe` / `packIm` (see `packIndex`);
+   * the packed buffers are overwritten.
+   * @param out [N/2+1] output
+   */
+  powerSpectrumPacked(out: Float64Array): void {
+    this.transformPacked();
     const half = this.half;
-    const zRe = this.zRe;
-    const zIm = this.zIm;
+    const zRe = this.packRe;
+    const zIm = this.packIm;
     const wRe = this.wRe;
     const wIm = this.wIm;
     // k = 0 and k = N/2 come from Z[0] alone.

@@ -39,7 +39,7 @@ export function extractFrame(
   start: number,
   length: number,
   scale: number,
-  out: Float64Array,
+  out: Float64Array | Float32Array,
 ): void {
   const n = samples.length;
   if (start >= 0 && start + length <= n) {

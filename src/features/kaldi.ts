@@ -30,11 +30,14 @@ export class KaldiExtractor {
   readonly dim: number;
   private readonly window: Float64Array;
   private readonly fft: RealFft;
-  private readonly frame: Float64Array;
+  private readonly scratch: Float32Array;
   private readonly power: Float64Array;
   private readonly mel: Float64Array;
-  private readonly melOffsets: Int32Array;
-  private readonly melWeights: Float64Array[];
+  /** Mel bin m weights FFT bins melFirst[m] .. melFirst[m] + melLength[m] - 1 with melFlat[melStart[m] ..]. */
+  private readonly melFirst: Int32Array;
+  private readonly melLength: Int32Array;
+  private readonly melStart: Int32Array;
+  private readonly melFlat: Float64Array;
   private readonly dct: Float64Array;
   private readonly lifter: Float64Array;
   private readonly logEnergyFloor: number;
@@ -49,18 +52,21 @@ export class KaldiExtractor {
     this.dim = featureDim(config, sampleRate);
     this.window = featureWindow(config.windowType, g.length, config.blackmanCoeff);
     this.fft = realFftPlan(g.paddedLength);
-    this.frame = new Float64Array(g.paddedLength);
+    this.scratch = new Float32Array(g.length);
     this.power = new Float64Array(g.paddedLength / 2 + 1);
-    if (config.kind === 'spectrogram') {
-      this.melOffsets = new Int32Array(0);
-      this.melWeights = [];
-      this.mel = new Float64Array(0);
-    } else {
-      const bank = melBank(config.numMelBins, g.paddedLength, sampleRate, config.lowFreq, config.highFreq);
-      this.melOffsets = bank.offsets;
-      this.melWeights = bank.weights;
-      this.mel = new Float64Array(config.numMelBins);
+    const bank = config.kind === 'spectrogram' ? { offsets: new Int32Array(0), weights: [] } : melBank(config.numMelBins, g.paddedLength, sampleRate, config.lowFreq, config.highFreq);
+    const nMel = bank.weights.length;
+    this.melFirst = bank.offsets;
+    this.melLength = Int32Array.from(bank.weights, (w) => w.length);
+    this.melStart = new Int32Array(nMel);
+    let total = 0;
+    for (let m = 0; m < nMel; m++) {
+      this.melStart[m] = total;
+      total += bank.weights[m]!.length;
     }
+    this.melFlat = new Float64Array(total);
+    for (let m = 0; m < nMel; m++) this.melFlat.set(bank.weights[m]!, this.melStart[m]!);
+    this.mel = new Float64Array(nMel);
     this.dct = config.kind === 'mfcc' ? dctMatrix(config.numCeps, config.numMelBins) : new Float64Array(0);
     this.lifter = lifterCoefficients(config.numCeps, config.cepstralLifter);
     this.logEnergyFloor = config.energyFloor > 0 ? Math.log(config.energyFloor) : -Infinity;
@@ -88,33 +94,60 @@ export class KaldiExtractor {
   private computeFrame(samples: Float32Array, f: number, noise: Rng | null, out: Float32Array, o: number): void {
     const c = this.config;
     const len = this.length;
-    const buf = this.frame;
     const start = firstSampleOfFrame(f, len, this.shift, c.snipEdges);
-    extractFrame(samples, start, len, c.sampleScale, buf);
-    if (noise !== null) {
-      const d = c.dither;
-      for (let i = 0; i < len; i++) buf[i] = buf[i]! + d * noise.normal();
+    // Interior frames are read straight from the signal; edge frames (mirrored) and dithered
+    // frames go through the scratch buffer first.
+    // (Float32 like the signal, so the hot loop below sees one array type.)
+    let src = samples;
+    let off = start;
+    const scale = c.sampleScale;
+    if (noise !== null || start < 0 || start + len > samples.length) {
+      const buf = this.scratch;
+      extractFrame(samples, start, len, 1, buf);
+      if (noise !== null) {
+        // Dither is on the int16 scale, the scratch on the signal's.
+        const d = c.dither / scale;
+        for (let i = 0; i < len; i++) buf[i] = buf[i]! + d * noise.normal();
+      }
+      src = buf;
+      off = 0;
     }
+    let mean = 0;
     if (c.removeDcOffset) {
       let sum = 0;
-      for (let i = 0; i < len; i++) sum += buf[i]!;
-      const mean = sum / len;
-      for (let i = 0; i < len; i++) buf[i] = buf[i]! - mean;
+      for (let i = 0; i < len; i++) sum += src[off + i]!;
+      mean = (sum * scale) / len;
     }
-    let logEnergy = 0;
-    if (c.rawEnergy) logEnergy = this.logEnergy(len);
+    // One backwards pass: DC removal, raw energy, pre-emphasis (Kaldi's first sample uses
+    // itself), window, windowed energy, written straight into the FFT's packed input.
     const p = c.preemphasisCoefficient;
     const win = this.window;
-    // Backwards so buf[i-1] is still the un-emphasised sample; Kaldi's first sample uses itself.
-    if (p !== 0) {
-      for (let i = len - 1; i > 0; i--) buf[i] = (buf[i]! - p * buf[i - 1]!) * win[i]!;
-      buf[0] = (buf[0]! - p * buf[0]!) * win[0]!;
-    } else {
-      for (let i = 0; i < len; i++) buf[i] = buf[i]! * win[i]!;
+    const re = this.fft.packRe;
+    const im = this.fft.packIm;
+    const idx = this.fft.packIndex;
+    let rawE = 0;
+    let winE = 0;
+    let cur = src[off + len - 1]! * scale - mean;
+    for (let i = len - 1; i > 0; i--) {
+      const prev = src[off + i - 1]! * scale - mean;
+      const v = (cur - p * prev) * win[i]!;
+      rawE += cur * cur;
+      winE += v * v;
+      if ((i & 1) === 0) re[idx[i]!] = v;
+      else im[idx[i]!] = v;
+      cur = prev;
     }
-    if (!c.rawEnergy) logEnergy = this.logEnergy(len);
+    const v0 = (cur - p * cur) * win[0]!;
+    rawE += cur * cur;
+    winE += v0 * v0;
+    re[idx[0]!] = v0;
+    for (let i = len; i < this.paddedLength; i++) {
+      if ((i & 1) === 0) re[idx[i]!] = 0;
+      else im[idx[i]!] = 0;
+    }
+    const logEnergy = this.floorLogEnergy(c.rawEnergy ? rawE : winE);
     const power = this.power;
-    this.fft.powerSpectrum(buf, power);
+    this.fft.powerSpectrumPacked(power);
     const nBins = power.length;
     if (c.kind === 'spectrogram') {
       out[o] = logEnergy;
@@ -125,11 +158,13 @@ export class KaldiExtractor {
     const mel = this.mel;
     const nMel = mel.length;
     const useLog = c.kind === 'mfcc' || c.useLogFbank;
+    const flat = this.melFlat;
     for (let m = 0; m < nMel; m++) {
-      const w = this.melWeights[m]!;
-      const off = this.melOffsets[m]!;
+      const first = this.melFirst[m]!;
+      const start = this.melStart[m]!;
+      const count = this.melLength[m]!;
       let s = 0;
-      for (let j = 0; j < w.length; j++) s += w[j]! * power[off + j]!;
+      for (let j = 0; j < count; j++) s += flat[start + j]! * power[first + j]!;
       mel[m] = useLog ? Math.log(Math.max(s, FLOAT_EPSILON)) : s;
     }
     if (c.kind === 'fbank') {
@@ -168,10 +203,7 @@ export class KaldiExtractor {
     }
   }
 
-  private logEnergy(len: number): number {
-    const buf = this.frame;
-    let e = 0;
-    for (let i = 0; i < len; i++) e += buf[i]! * buf[i]!;
+  private floorLogEnergy(e: number): number {
     return Math.max(Math.log(Math.max(e, FLOAT_EPSILON)), this.logEnergyFloor);
   }
 }

@@ -1,0 +1,171 @@
+/**
+ * Training throughput benchmark (not a test): frames per second of full training steps
+ * (forward, label-smoothed CE with eps 0.1, backward, Adam) for
+ *   - MLP 143-512-512-40 on spliced frames (11 x 13 MFCC), batch 256;
+ *   - BiGRU-128 (one bidirectional layer, 40-dim input, 40 classes) on 100-frame chunks, batch 32;
+ * on the tfjs cpu backend, the wasm backend as shipped (no hibiki kernel fixes; child process),
+ * and wasm with hibiki's fixes, beside PyTorch CPU (Debian /usr/bin/python3, 2 threads, same
+ * architecture, batch and loss) in the same run.
+ *
+ * Run alone: `node --import tsx bench/training.ts` (prints a markdown section);
+ * `benchTraining()` returns the same section for bench/run.ts.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { performance } from 'node:perf_hooks';
+import * as tf from '@tensorflow/tfjs';
+import { buildLoss, resolveLossConfig } from '../src/nn/losses/index.js';
+import { buildModel, resolveModelConfig } from '../src/nn/models/index.js';
+import { selectBackend, wasmBinaryDir } from '../src/nn/backend.js';
+import { Rng } from '../src/util/rng.js';
+
+const K = 40;
+const MIN_SECONDS = 4;
+
+interface Workload {
+  name: string;
+  model: Record<string, unknown>;
+  inputDim: number;
+  batch: number;
+  frames: number; // 0 for frame classifiers
+}
+
+const MLP: Workload = { name: 'MLP 143-512-512-40, batch 256', model: { type: 'mlp', hidden: [512, 512] }, inputDim: 143, batch: 256, frames: 0 };
+const BIGRU: Workload = { name: 'BiGRU-128, 32 x 100 frames', model: { type: 'bigru', units: 128, layers: 1 }, inputDim: 40, batch: 32, frames: 100 };
+
+/** Frames per second of training steps on the current backend. */
+function measure(w: Workload, modelOverride: Record<string, unknown> = {}): number {
+  const cfg = resolveModelConfig({ ...w.model, ...modelOverride });
+  const model = buildModel(cfg, { inputDim: w.inputDim, numClasses: K, seed: 1 });
+  const loss = buildLoss(resolveLossConfig({ smoothing: 'uniform', epsilon: 0.1 }), { numClasses: K });
+  const rng = new Rng(2);
+  const n = w.batch * Math.max(1, w.frames);
+  const shape = w.frames === 0 ? [w.batch, w.inputDim] : [w.batch, w.frames, w.inputDim];
+  const x = tf.tensor(Float32Array.from({ length: n * w.inputDim }, () => rng.normal()), shape);
+  const y = tf.tensor1d(Int32Array.from({ length: n }, () => rng.int(K)), 'int32');
+  const opt = tf.train.adam(1e-3);
+  const step = (): void => {
+    const cost = opt.minimize(() => loss(tf.reshape(model.apply(x, { training: true }) as tf.Tensor, [n, K]) as tf.Tensor2D, y), true);
+    cost?.dataSync();
+    cost?.dispose();
+  };
+  for (let i = 0; i < 2; i++) step();
+  let steps = 0;
+  const t0 = performance.now();
+  while (performance.now() - t0 < MIN_SECONDS * 1000 || steps < 3) {
+    step();
+    steps++;
+  }
+  const fps = (steps * n) / ((performance.now() - t0) / 1000);
+  tf.dispose([x, y]);
+  opt.dispose();
+  model.dispose();
+  return fps;
+}
+
+const TORCH_SCRIPT = `
+import json, time, torch
+torch.set_num_threads(2)
+torch.manual_seed(0)
+K, MIN_S = ${K}, ${MIN_SECONDS}
+class BiGRU(torch.nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.gru = torch.nn.GRU(${BIGRU.inputDim}, 128, batch_first=True, bidirectional=True)
+        self.out = torch.nn.Linear(256, K)
+    def forward(self, x):
+        return self.out(self.gru(x)[0])
+def run(model, x, y):
+    opt = torch.optim.Adam(model.parameters(), 1e-3)
+    crit = torch.nn.CrossEntropyLoss(label_smoothing=0.1)
+    def step():
+        opt.zero_grad()
+        loss = crit(model(x).reshape(-1, K), y)
+        loss.backward()
+        opt.step()
+    for _ in range(2): step()
+    n, t0 = 0, time.perf_counter()
+    while time.perf_counter() - t0 < MIN_S or n < 3:
+        step(); n += 1
+    return n * y.numel() / (time.perf_counter() - t0)
+mlp = torch.nn.Sequential(torch.nn.Linear(143, 512), torch.nn.ReLU(), torch.nn.Linear(512, 512), torch.nn.ReLU(), torch.nn.Linear(512, K))
+res = {
+  'mlp': run(mlp, torch.randn(256, 143), torch.randint(0, K, (256,))),
+  'bigru': run(BiGRU(), torch.randn(32, 100, ${BIGRU.inputDim}), torch.randint(0, K, (3200,))),
+  'torch': torch.__version__, 'threads': torch.get_num_threads(),
+  'blas': [l.strip() for l in torch.__config__.show().splitlines() if 'BLAS' in l][:2],
+}
+print(json.dumps(res))
+`;
+
+interface TorchResult {
+  mlp: number;
+  bigru: number;
+  torch: string;
+  threads: number;
+  blas: string[];
+}
+
+function torchResult(): TorchResult | string {
+  if (!existsSync('/usr/bin/python3')) return 'no /usr/bin/python3';
+  const r = spawnSync('/usr/bin/python3', ['-c', TORCH_SCRIPT], { encoding: 'utf8' });
+  if (r.status !== 0) return `torch unavailable (${(r.stderr ?? '').trim().split('\n').pop() ?? 'error'})`;
+  return JSON.parse(r.stdout.trim().split('\n').pop()!) as TorchResult;
+}
+
+/** The MLP on wasm without hibiki's kernel fixes, measured in a child process (the fixes are global). */
+function rawWasm(): number | string {
+  const self = fileURLToPath(import.meta.url);
+  const r = spawnSync(process.execPath, ['--import', 'tsx', self, '--raw-wasm-mlp'], { encoding: 'utf8', env: { ...process.env, HIBIKI_LOG: 'error' } });
+  const line = r.stdout.trim().split('\n').pop() ?? '';
+  const v = Number(line);
+  return r.status === 0 && Number.isFinite(v) ? v : `failed (${(r.stderr ?? '').trim().split('\n').pop() ?? ''})`;
+}
+
+const fmt = (v: number): string => Math.round(v).toLocaleString('en-US');
+
+/** Runs all measurements and returns the markdown section for docs/benchmarks.md. */
+export async function benchTraining(): Promise<string> {
+  const rows: { what: string; backend: string; fps: number | string; ref: 'mlp' | 'bigru' }[] = [];
+  await selectBackend('cpu', {});
+  rows.push({ what: MLP.name, backend: 'tfjs cpu', fps: measure(MLP), ref: 'mlp' });
+  rows.push({ what: BIGRU.name + ' (fused)', backend: 'tfjs cpu', fps: measure(BIGRU), ref: 'bigru' });
+  rows.push({ what: MLP.name, backend: 'tfjs wasm as shipped', fps: rawWasm(), ref: 'mlp' });
+  const wasm = await selectBackend('wasm', {});
+  rows.push({ what: MLP.name, backend: 'tfjs wasm + hibiki fixes', fps: measure(MLP), ref: 'mlp' });
+  rows.push({ what: BIGRU.name + ' (tf.layers.bidirectional(gru))', backend: 'tfjs wasm + hibiki fixes', fps: measure(BIGRU, { implementation: 'tfjs' }), ref: 'bigru' });
+  rows.push({ what: BIGRU.name + ' (fused)', backend: 'tfjs wasm + hibiki fixes', fps: measure(BIGRU), ref: 'bigru' });
+  const torch = torchResult();
+  const lines = [
+    '## Training throughput (bench/training.ts)',
+    '',
+    'Frames per second of full training steps (forward, label-smoothed CE eps 0.1, backward, Adam), ' +
+      `at least ${MIN_SECONDS} s each, on one machine in one run. Targets: MLP >= 0.25x PyTorch, BiGRU >= 0.12x PyTorch.`,
+    `wasm: SIMD ${wasm.simd === true ? 'on' : 'off'}, ${wasm.threads ?? 1} thread (tfjs-backend-wasm disables its threaded build under Node).`,
+    typeof torch === 'string' ? `PyTorch: ${torch}.` : `PyTorch ${torch.torch}, ${torch.threads} threads, ${torch.blas.join('; ') || 'BLAS unknown'}.`,
+    '',
+    '| model | backend | frames/s | ratio to PyTorch |',
+    '|---|---|---|---|',
+  ];
+  for (const r of rows) {
+    const ref = typeof torch === 'string' ? undefined : torch[r.ref];
+    const ratio = typeof r.fps === 'number' && ref !== undefined ? `${(r.fps / ref).toFixed(3)}x` : 'n/a';
+    lines.push(`| ${r.what} | ${r.backend} | ${typeof r.fps === 'number' ? fmt(r.fps) : r.fps} | ${ratio} |`);
+  }
+  if (typeof torch !== 'string') {
+    lines.push(`| ${MLP.name} | PyTorch CPU | ${fmt(torch.mlp)} | 1x |`);
+    lines.push(`| ${BIGRU.name} | PyTorch CPU | ${fmt(torch.bigru)} | 1x |`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+const isMain = process.argv[1] !== undefined && /bench[\\/]training\.ts$/.test(process.argv[1]);
+if (isMain && process.argv.includes('--raw-wasm-mlp')) {
+  const wasmPkg = await import('@tensorflow/tfjs-backend-wasm');
+  wasmPkg.setWasmPaths(wasmBinaryDir());
+  await tf.setBackend('wasm');
+  process.stdout.write(`${measure(MLP)}\n`);
+} else if (isMain) {
+  process.stdout.write(await benchTraining());
+}

@@ -1,8 +1,8 @@
 /**
  * A bidirectional GRU written for tfjs's per-kernel overhead. tf.layers.bidirectional(gru) spends
  * tens of kernel calls per frame and step (about 33k per 32x100-frame training step, ~19 us
- * each); here the input projections of all frames and both directions are one matmul, and each
- * recurrent step is one fused matmul plus a handful of element-wise ops per direction.
+ * each); here the input projections of all frames and both directions are one matmul, and the
+ * recurrence of each direction is one op with a hand-written backward pass (gru-recurrence.ts).
  *
  * Cell (reset gate applied after the recurrent product, as cuDNN and Keras `resetAfter`):
  *   z = σ(x Wz + h Uz + bz),  r = σ(x Wr + h Ur + br),  n = tanh(x Wn + bn + r ⊙ (h Un + cn)),
@@ -12,6 +12,7 @@
  * state, so right-padding never reaches the real frames of the backward direction.
  */
 import * as tf from '@tensorflow/tfjs';
+import { gruRecurrence } from './gru-recurrence.js';
 
 export interface FusedBiGRUArgs {
   units: number;
@@ -65,29 +66,12 @@ export class FusedBiGRU extends tf.layers.Layer {
       const [b, t, d] = x.shape;
       const h = this.units;
       const proj = tf.reshape(tf.add(tf.matMul(tf.reshape(x, [b * t, d]), this.kernel!.read()), this.bias!.read()), [b, t, 6 * h]);
-      const steps = tf.unstack(proj, 1) as tf.Tensor2D[];
-      const masks = maskIn === undefined ? null : (tf.unstack(tf.cast(tf.reshape(maskIn, [b, t, 1]), 'float32'), 1) as tf.Tensor2D[]);
-      const run = (offset: number, u: tf.Tensor2D, ub: tf.Tensor1D, order: number[]): tf.Tensor2D[] => {
-        let state = tf.zeros([b, h]) as tf.Tensor2D;
-        const out: tf.Tensor2D[] = new Array<tf.Tensor2D>(t);
-        for (const i of order) {
-          const xp = tf.slice(steps[i]!, [0, offset], [b, 3 * h]);
-          const hp = tf.fused.matMul({ a: state, b: u, bias: ub });
-          const zr = tf.sigmoid(tf.add(tf.slice(xp, [0, 0], [b, 2 * h]), tf.slice(hp, [0, 0], [b, 2 * h])));
-          const z = tf.slice(zr, [0, 0], [b, h]);
-          const r = tf.slice(zr, [0, h], [b, h]);
-          const n = tf.tanh(tf.add(tf.slice(xp, [0, 2 * h], [b, h]), tf.mul(r, tf.slice(hp, [0, 2 * h], [b, h]))));
-          let next = tf.add(n, tf.mul(z, tf.sub(state, n))) as tf.Tensor2D;
-          if (masks !== null) next = tf.add(state, tf.mul(masks[i]!, tf.sub(next, state)));
-          state = next;
-          out[i] = next;
-        }
-        return out;
-      };
-      const forward = Array.from({ length: t }, (_, i) => i);
-      const fw = run(0, this.recurrentFw!.read() as tf.Tensor2D, this.recurrentBiasFw!.read() as tf.Tensor1D, forward);
-      const bw = run(3 * h, this.recurrentBw!.read() as tf.Tensor2D, this.recurrentBiasBw!.read() as tf.Tensor1D, forward.reverse());
-      return tf.concat([tf.stack(fw, 1), tf.stack(bw, 1)], 2);
+      let mask: tf.Tensor2D | null = maskIn === undefined ? null : (tf.cast(tf.reshape(maskIn, [b, t]), 'float32') as tf.Tensor2D);
+      // An all-ones mask (no padding in this batch) costs ops for nothing.
+      if (mask !== null && tf.min(mask).dataSync()[0] === 1) mask = null;
+      const fw = gruRecurrence(tf.slice(proj, [0, 0, 0], [b, t, 3 * h]) as tf.Tensor3D, this.recurrentFw!.read() as tf.Tensor2D, this.recurrentBiasFw!.read() as tf.Tensor1D, mask, false);
+      const bw = gruRecurrence(tf.slice(proj, [0, 0, 3 * h], [b, t, 3 * h]) as tf.Tensor3D, this.recurrentBw!.read() as tf.Tensor2D, this.recurrentBiasBw!.read() as tf.Tensor1D, mask, true);
+      return tf.concat([fw, bw], 2);
     });
   }
 

@@ -8,7 +8,10 @@
  * 2. Conv2DBackpropFilter is not implemented, so Conv2D/Conv1D layers cannot train. With stride
  *    1 it is the depth-1 case of Conv3DBackpropFilterV2, which wasm has natively: reshape and
  *    delegate. That wasm kernel is wrong for strides > 1, so strided filters use the cpu fallback.
- * 3. Every other kernel the cpu backend has and wasm lacks gets a cpu fallback: read the inputs
+ * 3. Slice copies its WHOLE input out of the wasm heap (readSync) on every call, so taking one
+ *    frame of a [3200, 768] tensor moves 9.8 MB; a recurrent layer slicing per step spent most
+ *    of its time there. Re-registered to read through a heap view and copy only the slice.
+ * 4. Every other kernel the cpu backend has and wasm lacks gets a cpu fallback: read the inputs
  *    out of the wasm heap, run the cpu kernel, copy the outputs back. Slow but correct, so no
  *    model dies with "kernel not registered" mid-training.
  *
@@ -99,6 +102,48 @@ function conv2dBackpropFilter(fallback: KernelFunc | undefined): KernelFunc {
   };
 }
 
+interface WasmHeapBackend {
+  makeOutput(shape: number[], dtype: tf.DataType): Info;
+  typedArrayFromHeap(info: Info): Float32Array | Int32Array | Uint8Array;
+}
+
+/** Slice through heap views: copies only the selected elements (row by row over the last axis). */
+function viewSlice(orig: KernelFunc): KernelFunc {
+  return (args) => {
+    const x = (args.inputs as { x: Info }).x;
+    if (x.dtype === 'string' || x.shape.length === 0) return orig(args);
+    const attrs = args.attrs as { begin: number | number[]; size: number | number[] };
+    const [begin, size] = tf.slice_util.parseSliceParams(x as tf.TensorInfo as tf.Tensor, attrs.begin, attrs.size) as [number[], number[]];
+    const backend = args.backend as unknown as WasmHeapBackend;
+    const out = backend.makeOutput(size, x.dtype);
+    const total = size.reduce((a, b) => a * b, 1);
+    if (total === 0) return out;
+    // Views are taken after makeOutput: allocating may grow (and detach) the heap.
+    const src = backend.typedArrayFromHeap(x);
+    const dst = backend.typedArrayFromHeap(out);
+    const rank = x.shape.length;
+    const strides = new Array<number>(rank).fill(1);
+    for (let d = rank - 2; d >= 0; d--) strides[d] = strides[d + 1]! * x.shape[d + 1]!;
+    if (tf.slice_util.isSliceContinous(x.shape, begin, size)) {
+      const off = begin.reduce((acc, b, d) => acc + b * strides[d]!, 0);
+      dst.set(src.subarray(off, off + total));
+      return out;
+    }
+    const row = size[rank - 1]!;
+    const idx = new Array<number>(rank - 1).fill(0);
+    for (let o = 0; o < total; o += row) {
+      let off = begin[rank - 1]!;
+      for (let d = 0; d < rank - 1; d++) off += (begin[d]! + idx[d]!) * strides[d]!;
+      dst.set(src.subarray(off, off + row), o);
+      for (let d = rank - 2; d >= 0; d--) {
+        if (++idx[d]! < size[d]!) break;
+        idx[d] = 0;
+      }
+    }
+    return out;
+  };
+}
+
 /** A wasm kernel that runs the cpu implementation on copies of the inputs. */
 function cpuFallback(name: string): KernelFunc {
   const cpuKernel = kernelFunc(name, 'cpu');
@@ -137,6 +182,7 @@ export function installWasmKernelFixes(): void {
   installed = true;
   replaceKernel('BatchMatMul', untransposed);
   replaceKernel('_FusedMatMul', untransposed);
+  replaceKernel('Slice', viewSlice);
 
   const wasmNames = new Set(tf.getKernelsForBackend('wasm').map((k) => k.kernelName));
   for (const k of tf.getKernelsForBackend('cpu')) {

@@ -56,14 +56,15 @@ test('fused BiGRU forward equals a float64 reference of its equations', () => {
   for (let i = 0; i < t; i++) for (let j = 0; j < 2 * h; j++) assert.ok(Math.abs(got[0]![i]![j]! - want[i]![j]!) < 1e-5, `frame ${i} unit ${j}`);
 });
 
-test('fused BiGRU gradients (input and every weight) agree with central finite differences', () => {
+for (const masked of [false, true]) test(`fused BiGRU gradients (input and every weight) agree with central finite differences${masked ? ', with a padding mask' : ''}`, () => {
   const d = 2;
   const h = 3;
   const layer = makeLayer(d, h);
   const rng = new Rng(12);
   const xv = Array.from({ length: 2 * 4 * d }, () => rng.normal());
   const proj = tf.tensor3d(Array.from({ length: 2 * 4 * 2 * h }, () => rng.normal()), [2, 4, 2 * h]);
-  const f = (x: tf.Tensor): tf.Scalar => tf.sum(tf.mul(layer.apply(x) as tf.Tensor, proj));
+  const mask = tf.tensor2d([[1, 1, 1, 1], [1, 1, 0, 0]]);
+  const f = (x: tf.Tensor): tf.Scalar => tf.sum(tf.mul((masked ? layer.call(x, { mask }) : layer.apply(x)) as tf.Tensor, proj));
   const x = tf.tensor3d(xv, [2, 4, d]);
   const { grads } = tf.variableGrads(() => f(x));
   const gx = tf.grad(f)(x).dataSync();

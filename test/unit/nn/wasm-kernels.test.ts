@@ -58,6 +58,25 @@ test('wasm matMul with transposed operands (re-registered BatchMatMul) equals cp
   }
 });
 
+test('wasm Slice (re-registered to copy only the slice) equals cpu for contiguous and strided slices, ranks 1-5', async () => {
+  const rng = new Rng(5);
+  const v = randArray(rng, 2 * 3 * 4 * 5 * 6);
+  const cases: [number[], number[], number[]][] = [
+    [[720], [5], [100]],
+    [[24, 30], [3, 0], [10, 30]],
+    [[24, 30], [3, 7], [10, 11]],
+    [[6, 10, 12], [1, 2, 3], [4, 5, 6]],
+    [[6, 10, 12], [2, 0, 0], [3, 10, 12]],
+    [[6, 10, 12], [0, 9, 0], [6, 1, 12]],
+    [[2, 3, 4, 5, 6], [1, 0, 2, 1, 3], [1, 3, 2, 4, 3]],
+    [[2, 3, 4, 5, 6], [0, 0, 0, 0, 0], [2, 3, 4, 5, 0]],
+  ];
+  for (const [shape, begin, size] of cases) {
+    const r = await onBoth(() => tf.slice(tf.tensor(v, shape), begin, size));
+    assert.deepEqual(r.wasm, r.cpu, `slice ${shape} ${begin} ${size}`);
+  }
+});
+
 test('Dense layer gradients on wasm equal cpu (backward pass uses transposed products)', async () => {
   const rng = new Rng(2);
   const x = randArray(rng, 16 * 9);

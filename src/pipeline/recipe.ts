@@ -75,7 +75,7 @@ export interface StagePlan {
   index: number;
   name: string;
   kind: string;
-  /** Dotted slice paths as written, and parsed. */
+  /** Dotted slice paths (the entry's, then the kind's own), and parsed. */
   config: string[];
   paths: PathSegment[][];
   /** Validated options (defaults filled when the kind has a schema). */
@@ -186,6 +186,13 @@ export function planStages(
       if (!hasPath(config, p)) issue([...at, 'config', j], 'a path present in the config', `"${key}", which is not set`);
       paths.push(p);
     });
+    // The kind's own paths join the slice; they may be absent from a recipe (optional sections).
+    const slicePaths = [...entry.config];
+    for (const key of kind?.config ?? []) {
+      if (slicePaths.includes(key)) continue;
+      slicePaths.push(key);
+      paths.push(parsePath(key));
+    }
     let after: string[];
     if (entry.after !== undefined) {
       after = entry.after;
@@ -203,7 +210,7 @@ export function planStages(
       if (typeof v !== 'number' || !Number.isInteger(v)) issue([...at, 'seed'], 'the path of an integer in the config', `"${entry.seed}", which is ${describeValue(v)}`);
       else seedPath = sp;
     }
-    plans.push({ index, name, kind: entry.kind, config: entry.config, paths, options, after, seedPath, share: entry.share });
+    plans.push({ index, name, kind: entry.kind, config: slicePaths, paths, options, after, seedPath, share: entry.share });
   });
   return plans;
 }

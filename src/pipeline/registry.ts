@@ -75,7 +75,12 @@ export interface StageKind {
    * of every stamp key, so existing outputs of this kind are redone.
    */
   version?: number | string;
-  /** Schema of the stage entry's `options` mapping (defaults fill it). */
+  /**
+   * Config paths this kind always reads (e.g. `['features']`). They join the slice of every stage
+   * of the kind, so a recipe cannot forget them; absent paths are simply not in the slice.
+   */
+  config?: readonly string[];
+    /** Schema of the stage entry's `options` mapping (defaults fill it). */
   options?: z.ZodType;
   /**
    * Keep `outDir` across interruptions (when the stamp key is unchanged) so that `run` can resume,

@@ -205,3 +205,15 @@ test('bumping a stage kind\'s version reruns its stages', async () => {
   assert.equal(s.stages[0]!.reason, 'stage kind or its version changed');
   assert.equal((await runRecipe({ ...opts, registry: bumped })).stages[0]!.status, 'skipped');
 });
+
+test('a kind\'s own config paths join every slice of that kind', async () => {
+  const root = tempDir();
+  const dir = makeRecipe(root, 'name: kindcfg\ntrain: { lr: 1 }\nextra: { a: 1 }\nstages:\n  - kind: reader\n    config: [extra]\n');
+  const registry = testRegistry();
+  registry.register({ ...registry.get('emit')!, kind: 'reader', config: ['train', 'optional.section'] });
+  const opts = { recipe: dir, registry, expRoot: join(root, 'exp'), logStream: null };
+  const s = await runRecipe(opts);
+  assert.deepEqual(readOut(s.expDir, 'reader')['slice'], { extra: { a: 1 }, train: { lr: 1 } });
+  assert.equal((await runRecipe({ ...opts, overrides: ['train.lr=2'] })).stages[0]!.reason, 'config changed');
+  assert.equal((await runRecipe({ ...opts, overrides: ['train.lr=2', 'optional.section=on'] })).stages[0]!.reason, 'config changed');
+});

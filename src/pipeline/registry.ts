@@ -39,7 +39,10 @@ export interface StageContext {
   stage: { name: string; kind: string; index: number };
   /** The whole resolved recipe config. Only `slice`, `options` and the stage's seed are hashed into the stamp. */
   config: Readonly<Record<string, unknown>>;
-  /** The values at the stage's `config` paths, nested as in the config. */
+  /**
+   * The values at the stage's `config` paths, nested as in the config (a path through a list
+   * index, `data.sets[1]`, nests under the key `'1'`, so no list holes appear).
+   */
   slice: Readonly<Record<string, unknown>>;
   /** The stage entry's `options`, validated by the kind's `options` schema when it has one. */
   options: unknown;

@@ -7,7 +7,7 @@
  */
 import type { Rng } from '../../util/rng.js';
 import { AntiResonator, Resonator } from './noise.js';
-import { phoneSpec } from './phone-inventory.js';
+import { NEUTRAL_FORMANTS, isSonorant, phoneSpec } from './phone-inventory.js';
 import type { MsSegment } from './corrupt.js';
 
 /** Voice of one synthetic speaker. */
@@ -68,11 +68,13 @@ export function renderPhones(segments: MsSegment[], voice: SpeakerVoice, f0Track
   const toS = (ms: number): number => Math.round((ms * fs) / 1000);
   const n = toS(segments[segments.length - 1]!.end);
   const keys: Record<Param, Keyframe[]> = Object.fromEntries(PARAMS.map((p) => [p, []])) as unknown as Record<Param, Keyframe[]>;
-  // half-width of the amplitude cross-fade at each boundary, ms (random: edges differ in sharpness)
+  // half-width of the amplitude cross-fade at each boundary, ms (random: edges differ in
+  // sharpness); gradual between two sonorants, abrupt next to obstruents and silence
   const ramps = segments.map((s, i) => {
     const next = segments[i + 1];
     if (next === undefined) return 0;
-    return Math.min(rng.range(3, 15), 0.3 * (s.end - s.start), 0.3 * (next.end - next.start));
+    const width = isSonorant(s.label) && isSonorant(next.label) ? rng.range(10, 30) : rng.range(3, 15);
+    return Math.min(width, 0.3 * (s.end - s.start), 0.3 * (next.end - next.start));
   });
   segments.forEach((seg, i) => {
     const p = phoneSpec(seg.label);
@@ -84,8 +86,11 @@ export function renderPhones(segments: MsSegment[], voice: SpeakerVoice, f0Track
     const fa = toS(seg.start + steadyFrac * d);
     const fb = toS(seg.end - steadyFrac * d);
     const sonorant = p.kind === 'vowel' || p.kind === 'nasal' || p.kind === 'liquid';
+    // short vowels undershoot: they fall short of their target towards the neutral vowel
+    const reach = p.kind === 'vowel' ? Math.min(1, 0.55 + d / 300) : 1;
     for (let k = 0; k < 3; k++) {
-      const f = p.formants[k]! * voice.vtl * shift[k]!;
+      const target = NEUTRAL_FORMANTS[k]! + reach * (p.formants[k]! - NEUTRAL_FORMANTS[k]!);
+      const f = target * voice.vtl * shift[k]!;
       keys[(['f1', 'f2', 'f3'] as const)[k]!].push({ t: fa, v: f }, { t: fb, v: f });
       const b = p.bandwidths[k]!;
       keys[(['b1', 'b2', 'b3'] as const)[k]!].push({ t: fa, v: b }, { t: fb, v: b });

@@ -48,7 +48,7 @@ export const PhoneCorpusOptionsSchema = z.strictObject({
   /** Words per utterance. */
   wordsPerUtterance: range(1, 50).default([2, 6]),
   /** Speech-to-background SNR range, dB. */
-  snrDb: range(-10, 80).default([20, 40]),
+  snrDb: range(-10, 80).default([15, 35]),
 });
 
 export type EventCorpusOptions = z.input<typeof EventCorpusOptionsSchema>;

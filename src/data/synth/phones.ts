@@ -1,5 +1,5 @@
 /**
- * Synthetic phone corpus: utterances of a formant-synthesised "language" with a 16-phone
+ * Synthetic phone corpus: utterances of a formant-synthesised "language" with a 19-phone
  * inventory, random syllable structure and durations, pitch contours and speakers that differ in
  * vocal-tract length, f0, voice quality, speaking rate and vowel space; labels are an
  * `alignment` (phone segments, seconds) and a `text` (phones without silences, for CTC).
@@ -34,7 +34,7 @@ export function randomSpeaker(rng: Rng): SpeakerVoice {
   const vtl = female ? rng.range(1.08, 1.22) : rng.range(0.88, 1.04);
   const f0 = female ? rng.range(170, 250) : rng.range(90, 140);
   const vowelShift: Record<string, [number, number, number]> = {};
-  for (const v of VOWELS) vowelShift[v] = [1 + 0.06 * rng.normal(), 1 + 0.05 * rng.normal(), 1 + 0.03 * rng.normal()];
+  for (const v of VOWELS) vowelShift[v] = [1 + 0.08 * rng.normal(), 1 + 0.07 * rng.normal(), 1 + 0.04 * rng.normal()];
   return { vtl, f0, openQuotient: rng.range(0.45, 0.7), breathiness: rng.range(0, 0.4), rate: rng.range(0.85, 1.2), vowelShift };
 }
 
@@ -119,10 +119,15 @@ export function generatePhoneUtterance(rng: Rng, voice: SpeakerVoice, p: Pick<Re
   const gain = speechRms > 0 ? target / speechRms : 0;
   const noise = colouredNoise(rng.fork('background'), n, rng.range(0.5, 1.5));
   const noiseAmp = target * 10 ** (-rng.range(p.snrDb[0], p.snrDb[1]) / 20);
+  // channel: a random first-order spectral tilt per utterance (microphone and room colour)
+  const tilt = rng.range(-0.4, 0.4);
   const samples = new Float32Array(n);
   let peak = 0;
+  let prev = 0;
   for (let i = 0; i < n; i++) {
-    samples[i] = speech[i]! * gain + noise[i]! * noiseAmp;
+    const x = speech[i]! * gain;
+    samples[i] = x - tilt * prev + noise[i]! * noiseAmp;
+    prev = x;
     peak = Math.max(peak, Math.abs(samples[i]!));
   }
   if (peak > 0.95) for (let i = 0; i < n; i++) samples[i] = (samples[i]! * 0.95) / peak;

@@ -16,6 +16,12 @@ class Radix2Plan {
   /** Twiddles of all stages concatenated: stage with half-size h at offset h-1 (h = 1, 2, 4, ...). */
   private readonly twRe: Float64Array;
   private readonly twIm: Float64Array;
+  /**
+   * Radix-4 twiddles of the stage combining four size-h DFTs (offset in tw4Offset), interleaved as
+   * [cos, sin] of W^k, W^2k, W^3k (W = exp(-2 pi i / 4h)), k = 0..h-1; stored for h = 4, 16, ...
+   */
+  private readonly tw4: Float64Array;
+  private readonly tw4Offset: Map<number, number>;
 
   constructor(size: number) {
     this.size = size;
@@ -35,12 +41,28 @@ class Radix2Plan {
         this.twIm[h - 1 + k] = Math.sin(a);
       }
     }
+    this.tw4Offset = new Map();
+    let total = 0;
+    for (let h = 4; 4 * h <= size; h *= 4) {
+      this.tw4Offset.set(h, total);
+      total += 6 * h;
+    }
+    this.tw4 = new Float64Array(Math.max(1, total));
+    for (const [h, off] of this.tw4Offset) {
+      for (let k = 0; k < h; k++) {
+        for (let r = 1; r <= 3; r++) {
+          const a = (-2 * Math.PI * r * k) / (4 * h);
+          this.tw4[off + 6 * k + 2 * (r - 1)] = Math.cos(a);
+          this.tw4[off + 6 * k + 2 * (r - 1) + 1] = Math.sin(a);
+        }
+      }
+    }
   }
 
   /**
-   * Forward transform of data already in bit-reversed order. Radix-2 decimation in time with
-   * pairs of stages fused into radix-4 butterflies (3 complex multiplies per 4 points, half the
-   * passes over memory); the first two stages need no twiddles.
+   * Forward transform of data already in bit-reversed order: decimation in time, radix-4
+   * butterflies (3 complex multiplies per 4 points, half the passes over memory of radix-2),
+   * the first size-4 stage without twiddles, and one radix-2 stage when log2(n) is odd.
    */
   transformBitReversed(re: Float64Array, im: Float64Array): void {
     const n = this.size;
@@ -82,62 +104,64 @@ class Radix2Plan {
       re[i + 3] = b1r - d3r;
       im[i + 3] = b1i - d3i;
     }
-    const twRe = this.twRe;
-    const twIm = this.twIm;
     let h = 4;
-    // Two radix-2 stages (half sizes h and 2h) at a time.
+    // Radix-4 stages: in bit-reversed order the four size-h blocks at p, p+h, p+2h, p+3h hold
+    // the DFTs of the elements = 0, 2, 1, 3 (mod 4), which get twiddles 1, W^2k, W^k, W^3k.
+    const tw = this.tw4;
     for (; 4 * h <= n; h *= 4) {
       const quad = 4 * h;
-      const base1 = h - 1;
-      const base2 = 2 * h - 1;
+      const off = this.tw4Offset.get(h)!;
       for (let start = 0; start < n; start += quad) {
         for (let k = 0; k < h; k++) {
-          const w1r = twRe[base1 + k]!;
-          const w1i = twIm[base1 + k]!;
-          const w2r = twRe[base2 + k]!;
-          const w2i = twIm[base2 + k]!;
+          const t = off + 6 * k;
+          const w1r = tw[t]!;
+          const w1i = tw[t + 1]!;
+          const w2r = tw[t + 2]!;
+          const w2i = tw[t + 3]!;
+          const w3r = tw[t + 4]!;
+          const w3i = tw[t + 5]!;
           const p0 = start + k;
           const p1 = p0 + h;
           const p2 = p1 + h;
           const p3 = p2 + h;
-          const a0r = re[p0]!;
-          const a0i = im[p0]!;
+          const t0r = re[p0]!;
+          const t0i = im[p0]!;
           let xr = re[p1]!;
           let xi = im[p1]!;
-          const a1r = xr * w1r - xi * w1i;
-          const a1i = xr * w1i + xi * w1r;
-          const a2r = re[p2]!;
-          const a2i = im[p2]!;
+          const t2r = xr * w2r - xi * w2i;
+          const t2i = xr * w2i + xi * w2r;
+          xr = re[p2]!;
+          xi = im[p2]!;
+          const t1r = xr * w1r - xi * w1i;
+          const t1i = xr * w1i + xi * w1r;
           xr = re[p3]!;
           xi = im[p3]!;
-          const a3r = xr * w1r - xi * w1i;
-          const a3i = xr * w1i + xi * w1r;
-          const b0r = a0r + a1r;
-          const b0i = a0i + a1i;
-          const b1r = a0r - a1r;
-          const b1i = a0i - a1i;
-          const b2r = a2r + a3r;
-          const b2i = a2i + a3i;
-          const b3r = a2r - a3r;
-          const b3i = a2i - a3i;
-          const cr = b2r * w2r - b2i * w2i;
-          const ci = b2r * w2i + b2i * w2r;
-          // b3 * w2 * (-i)
-          const dr = b3r * w2i + b3i * w2r;
-          const di = -(b3r * w2r - b3i * w2i);
-          re[p0] = b0r + cr;
-          im[p0] = b0i + ci;
-          re[p2] = b0r - cr;
-          im[p2] = b0i - ci;
-          re[p1] = b1r + dr;
-          im[p1] = b1i + di;
-          re[p3] = b1r - dr;
-          im[p3] = b1i - di;
+          const t3r = xr * w3r - xi * w3i;
+          const t3i = xr * w3i + xi * w3r;
+          const sr = t0r + t2r;
+          const si = t0i + t2i;
+          const dr = t0r - t2r;
+          const di = t0i - t2i;
+          const ur = t1r + t3r;
+          const ui = t1i + t3i;
+          // -i (t1 - t3)
+          const vr = t1i - t3i;
+          const vi = t3r - t1r;
+          re[p0] = sr + ur;
+          im[p0] = si + ui;
+          re[p2] = sr - ur;
+          im[p2] = si - ui;
+          re[p1] = dr + vr;
+          im[p1] = di + vi;
+          re[p3] = dr - vr;
+          im[p3] = di - vi;
         }
       }
     }
     // A last single radix-2 stage when log2(n) is odd.
     if (h < n) {
+      const twRe = this.twRe;
+      const twIm = this.twIm;
       const base = h - 1;
       for (let k = 0; k < h; k++) {
         const wr = twRe[base + k]!;
@@ -267,6 +291,8 @@ export class RealFft {
   readonly packRe: Float64Array;
   readonly packIm: Float64Array;
   readonly packIndex: Uint32Array;
+  /** packHalfIndex[q] = packIndex[2q] = packIndex[2q+1]: samples 2q and 2q+1 share a slot. */
+  readonly packHalfIndex: Uint32Array;
   /** exp(-2 pi i k / N), k = 0..N/2. */
   private readonly wRe: Float64Array;
   private readonly wIm: Float64Array;
@@ -285,11 +311,13 @@ export class RealFft {
     this.packRe = new Float64Array(half);
     this.packIm = new Float64Array(half);
     this.packIndex = new Uint32Array(size);
+    this.packHalfIndex = new Uint32Array(half);
     // Inverse of the bit reversal: where natural index j lands.
     for (let j = 0; j < half; j++) {
       const dest = this.radix2 !== null ? this.radix2.rev[j]! : j;
       this.packIndex[2 * j] = dest;
       this.packIndex[2 * j + 1] = dest;
+      this.packHalfIndex[j] = dest;
     }
     this.wRe = new Float64Array(half + 1);
     this.wIm = new Float64Array(half + 1);

@@ -28,7 +28,8 @@ export class KaldiExtractor {
   readonly shift: number;
   readonly paddedLength: number;
   readonly dim: number;
-  private readonly window: Float64Array;
+  /** Window times sampleScale. */
+  private readonly scaledWindow: Float64Array;
   private readonly fft: RealFft;
   private readonly scratch: Float32Array;
   private readonly power: Float64Array;
@@ -50,7 +51,7 @@ export class KaldiExtractor {
     this.shift = g.shift;
     this.paddedLength = g.paddedLength;
     this.dim = featureDim(config, sampleRate);
-    this.window = featureWindow(config.windowType, g.length, config.blackmanCoeff);
+    this.scaledWindow = featureWindow(config.windowType, g.length, config.blackmanCoeff).map((w) => w * config.sampleScale);
     this.fft = realFftPlan(g.paddedLength);
     this.scratch = new Float32Array(g.length);
     this.power = new Float64Array(g.paddedLength / 2 + 1);
@@ -96,17 +97,16 @@ export class KaldiExtractor {
     const len = this.length;
     const start = firstSampleOfFrame(f, len, this.shift, c.snipEdges);
     // Interior frames are read straight from the signal; edge frames (mirrored) and dithered
-    // frames go through the scratch buffer first.
-    // (Float32 like the signal, so the hot loop below sees one array type.)
+    // frames go through the scratch buffer first (Float32 like the signal, so the hot loop
+    // below sees one array type). Samples stay on the signal's scale until the window.
     let src = samples;
     let off = start;
-    const scale = c.sampleScale;
     if (noise !== null || start < 0 || start + len > samples.length) {
       const buf = this.scratch;
       extractFrame(samples, start, len, 1, buf);
       if (noise !== null) {
-        // Dither is on the int16 scale, the scratch on the signal's.
-        const d = c.dither / scale;
+        // Dither is on the int16 scale.
+        const d = c.dither / c.sampleScale;
         for (let i = 0; i < len; i++) buf[i] = buf[i]! + d * noise.normal();
       }
       src = buf;
@@ -116,35 +116,56 @@ export class KaldiExtractor {
     if (c.removeDcOffset) {
       let sum = 0;
       for (let i = 0; i < len; i++) sum += src[off + i]!;
-      mean = (sum * scale) / len;
+      mean = sum / len;
     }
-    // One backwards pass: DC removal, raw energy, pre-emphasis (Kaldi's first sample uses
-    // itself), window, windowed energy, written straight into the FFT's packed input.
+    // One backwards pass over sample pairs (2q, 2q+1), which share a slot of the FFT's packed
+    // input: DC removal, raw energy, pre-emphasis, window (pre-multiplied by sampleScale),
+    // windowed energy, written straight into place.
     const p = c.preemphasisCoefficient;
-    const win = this.window;
+    const ws = this.scaledWindow;
     const re = this.fft.packRe;
     const im = this.fft.packIm;
-    const idx = this.fft.packIndex;
+    const slot = this.fft.packHalfIndex;
     let rawE = 0;
     let winE = 0;
-    let cur = src[off + len - 1]! * scale - mean;
-    for (let i = len - 1; i > 0; i--) {
-      const prev = src[off + i - 1]! * scale - mean;
-      const v = (cur - p * prev) * win[i]!;
-      rawE += cur * cur;
+    let top = len - 1;
+    if ((len & 1) === 1) {
+      // Odd length: the last sample pairs with the first padding zero.
+      const x = src[off + top]! - mean;
+      const v = (x - p * (src[off + top - 1]! - mean)) * ws[top]!;
+      rawE += x * x;
       winE += v * v;
-      if ((i & 1) === 0) re[idx[i]!] = v;
-      else im[idx[i]!] = v;
-      cur = prev;
+      re[slot[top >> 1]!] = v;
+      im[slot[top >> 1]!] = 0;
+      top -= 1;
     }
-    const v0 = (cur - p * cur) * win[0]!;
-    rawE += cur * cur;
-    winE += v0 * v0;
-    re[idx[0]!] = v0;
-    for (let i = len; i < this.paddedLength; i++) {
-      if ((i & 1) === 0) re[idx[i]!] = 0;
-      else im[idx[i]!] = 0;
+    // top is odd here; hi = sample 2q+1, lo = sample 2q, prev = sample 2q-1.
+    let hi = src[off + top]! - mean;
+    for (let q = top >> 1; q > 0; q--) {
+      const i = 2 * q;
+      const lo = src[off + i]! - mean;
+      const prev = src[off + i - 1]! - mean;
+      const vHi = (hi - p * lo) * ws[i + 1]!;
+      const vLo = (lo - p * prev) * ws[i]!;
+      rawE += hi * hi + lo * lo;
+      winE += vHi * vHi + vLo * vLo;
+      const k = slot[q]!;
+      im[k] = vHi;
+      re[k] = vLo;
+      hi = prev;
     }
+    const x0 = src[off]! - mean;
+    const v1 = (hi - p * x0) * ws[1]!;
+    const v0 = (x0 - p * x0) * ws[0]!;
+    rawE += hi * hi + x0 * x0;
+    winE += v1 * v1 + v0 * v0;
+    im[slot[0]!] = v1;
+    re[slot[0]!] = v0;
+    for (let q = (len + 1) >> 1; q < slot.length; q++) {
+      re[slot[q]!] = 0;
+      im[slot[q]!] = 0;
+    }
+    rawE *= this.config.sampleScale * this.config.sampleScale;
     const logEnergy = this.floorLogEnergy(c.rawEnergy ? rawE : winE);
     const power = this.power;
     this.fft.powerSpectrumPacked(power);

@@ -120,7 +120,7 @@ export function resample(samples: Float32Array, fromRate: number, toRate: number
 
   if (L <= 4096) {
     // table[phi * T + t] = h(phi / L - (t - J))
-    const table = new Float64Array(L * T);
+    const table = new Float32Array(L * T);
     for (let phi = 0; phi < L; phi++) for (let t = 0; t < T; t++) table[phi * T + t] = kernel(f, i0beta, phi / L - (t - J));
     for (let o = 0; o < out.length; o++) {
       const p = o * M;

@@ -104,6 +104,14 @@ test('labels agree with the audio: energy inside events above the background, on
   assert.ok(ratiosDb[Math.floor(ratiosDb.length / 2)]! > 6, `median ${ratiosDb[Math.floor(ratiosDb.length / 2)]} dB`);
 });
 
+test('--hours sizes the event corpus in whole files', () => {
+  const dir = tmp();
+  const s = synthesizeEventCorpus({ seed: 2, hours: 5 / 3600, fileDuration: 2, out: dir });
+  assert.equal(s.files, 3); // ceil(5 s / 2 s)
+  assert.equal(s.seconds, 6);
+  assert.equal(readFileSync(join(dir, 'wav.scp'), 'utf8').trimEnd().split('\n').length, 3);
+});
+
 test('bad options are HibikiErrors', () => {
   const bad: [Record<string, unknown>, string][] = [
     [{ out: tmp(), seed: 1, files: 2, hours: 1 }, 'SYNTH_BAD_SIZE'],

@@ -12,6 +12,7 @@ import { z } from 'zod';
 import { validateConfig } from '../config/validate.js';
 import { HibikiError } from '../errors.js';
 import { writeJsonAtomic } from '../util/atomic.js';
+import { log } from '../util/log.js';
 import { fileLoadHandler, fileSaveHandler, swapDir } from './model-io.js';
 
 const frontendSchema = z.looseObject({
@@ -29,6 +30,8 @@ const frontendSchema = z.looseObject({
   context: z.number().int().min(0).optional(),
   /** Unigram label prior (smoothing and posterior-to-likelihood conversion), `[classes]`. */
   labelPrior: z.array(z.number()).optional(),
+  /** Custom (non-tfjs) layer classes the model needs registered before loading. */
+  customLayers: z.array(z.string()).optional(),
 });
 
 /** Contents of frontend.json; extra keys are kept. */
@@ -44,6 +47,41 @@ export interface FrontendInput {
   context?: number;
   labelPrior?: ArrayLike<number>;
   [extra: string]: unknown;
+}
+
+/**
+ * Rewrites training-only custom layers into plain tfjs ones so that the export loads without
+ * hibiki: `HibikiSeededDropout` (identity at inference) becomes a standard `Dropout` of the same
+ * rate. Other classes named `Hibiki*` are collected into `custom`.
+ */
+function rewriteTopology(node: unknown, custom: Set<string>): unknown {
+  if (Array.isArray(node)) return node.map((n) => rewriteTopology(n, custom));
+  if (node === null || typeof node !== 'object') return node;
+  const obj = node as Record<string, unknown>;
+  if (obj['class_name'] === 'HibikiSeededDropout') {
+    const config = (obj['config'] ?? {}) as Record<string, unknown>;
+    return {
+      ...obj,
+      class_name: 'Dropout',
+      config: { name: config['name'], trainable: config['trainable'] ?? true, dtype: config['dtype'] ?? 'float32', rate: config['rate'] },
+    };
+  }
+  if (typeof obj['class_name'] === 'string' && obj['class_name'].startsWith('Hibiki')) custom.add(obj['class_name']);
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(obj)) out[k] = rewriteTopology(v, custom);
+  return out;
+}
+
+function inferenceTopology(inner: tf.io.IOHandler, custom: Set<string>): tf.io.IOHandler {
+  return {
+    save: (artifacts) => {
+      const rewritten: tf.io.ModelArtifacts = { ...artifacts };
+      if (artifacts.modelTopology !== undefined) {
+        rewritten.modelTopology = rewriteTopology(artifacts.modelTopology, custom) as NonNullable<tf.io.ModelArtifacts['modelTopology']>;
+      }
+      return inner.save!(rewritten);
+    },
+  };
 }
 
 /** Picks the model of an experiment: `best/` when validation ran, else `final/`. */
@@ -92,8 +130,13 @@ export async function exportModel(source: string | tf.LayersModel, outDir: strin
   }
   const tmp = `${outDir}.tmp-${process.pid}`;
   rmSync(tmp, { recursive: true, force: true });
+  const custom = new Set<string>();
+  await model.save(inferenceTopology(fileSaveHandler(tmp), custom));
+  if (custom.size > 0) {
+    doc['customLayers'] = [...custom].sort();
+    log('warn', 'the exported model uses custom layer classes: register them before loading it', { classes: [...custom] });
+  }
   writeJsonAtomic(join(tmp, 'frontend.json'), doc);
-  await model.save(fileSaveHandler(tmp));
   swapDir(tmp, outDir);
   if (typeof source === 'string') model.dispose();
 }

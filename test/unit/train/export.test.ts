@@ -8,6 +8,7 @@ import { exportModel, loadExportedModel, resolveTrainConfig, train } from '../..
 import { isHibikiError } from '../../../src/errors.js';
 import { Rng } from '../../../src/util/rng.js';
 import { buildModel, devLoss, tinyTask } from './fixtures/tiny-task.js';
+import { SeededDropout } from '../../../src/nn/layers/seeded-dropout.js';
 
 await tf.setBackend('cpu');
 process.env['HIBIKI_LOG'] = 'error';
@@ -101,4 +102,31 @@ test('export errors: vocabulary size, missing model, damaged frontend.json', () 
     rmSync(join(dir, 'c', 'weights.bin'));
     writeFileSync(join(dir, 'c', 'frontend.json'), JSON.stringify({ ...frontend, format: 'hibiki-frontend', version: 1, cmvn: null }));
     await assert.rejects(loadExportedModel(join(dir, 'c')), (e) => isHibikiError(e, 'MODEL_NOT_FOUND'));
+  }));
+
+class HibikiTestIdentity extends tf.layers.Layer {
+  static className = 'HibikiTestIdentity';
+  override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
+    return Array.isArray(inputs) ? inputs[0]! : inputs;
+  }
+}
+tf.serialization.registerClass(HibikiTestIdentity);
+
+test('export rewrites SeededDropout to a plain Dropout and lists other custom layers in frontend.json', () =>
+  withDir(async (dir) => {
+    const m = tf.sequential();
+    m.add(tf.layers.dense({ inputShape: [12], units: 5 }));
+    m.add(new SeededDropout({ rate: 0.25, seed: 9, name: 'drop' }));
+    m.add(new HibikiTestIdentity({}));
+    m.add(tf.layers.dense({ units: 3 }));
+    await exportModel(m, join(dir, 'out'), frontend);
+    const text = readFileSync(join(dir, 'out', 'model.json'), 'utf8');
+    assert.equal(text.includes('HibikiSeededDropout'), false);
+    const layers = (JSON.parse(text) as { modelTopology: { config: { layers: { class_name: string; config: object }[] } } })
+      .modelTopology.config.layers;
+    assert.deepEqual(layers[1], { class_name: 'Dropout', config: { name: 'drop', trainable: true, dtype: 'float32', rate: 0.25 } });
+    const { model, frontend: fe } = await loadExportedModel(join(dir, 'out'));
+    assert.deepEqual(fe.customLayers, ['HibikiTestIdentity']);
+    const x = input();
+    assert.deepEqual([...(model.predict(x) as tf.Tensor).dataSync()], [...(m.predict(x) as tf.Tensor).dataSync()]);
   }));

@@ -1,10 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeAudio, encodeWav, readAudio, readAudioChannels, selectChannel, writeWav } from '../../../src/audio/index.js';
 import type { WavSampleFormat } from '../../../src/audio/index.js';
+import { HibikiError } from '../../../src/errors.js';
+
+interface SoxCase { name: string; formatTag: number; extensible: boolean; channels: number; sampleRate: number; bitsPerSample: number; wavBase64: string; expected?: number[][] }
+const soxWavs = JSON.parse(readFileSync(new URL('../../golden/audio/wav_sox.json', import.meta.url), 'utf8')) as { cases: SoxCase[] };
 
 const FORMATS: [WavSampleFormat, number][] = [['uint8', 8], ['int16', 16], ['int24', 24], ['int32', 32], ['float32', 32], ['float64', 32]];
 
@@ -86,5 +90,36 @@ test('chunk walking: LIST before fmt, odd-sized chunk padding, fmt after data, t
   };
   for (const parts of [[list, fmt, data], [fmt, list, data], [data, fmt], [fmt, data, Uint8Array.of(1, 2, 3)]]) {
     assert.deepEqual(Array.from(decodeAudio(riff(parts), 'x.wav').channels[0]!), [0.25, -0.5, 0.75]);
+  }
+});
+
+test('sox-written WAVs (PCM 8/16/24/32 extensible, float 32/64, 3 channels) decode as an independent parser reads them', () => {
+  for (const c of soxWavs.cases.filter((k) => k.expected !== undefined)) {
+    const d = decodeAudio(new Uint8Array(Buffer.from(c.wavBase64, 'base64')), `${c.name}.wav`);
+    assert.equal(d.sampleRate, c.sampleRate, c.name);
+    assert.equal(d.format.extensible, c.extensible, c.name);
+    assert.equal(d.format.bitsPerSample, c.bitsPerSample, c.name);
+    assert.equal(d.channels.length, c.channels, c.name);
+    c.expected!.forEach((want, ch) => assert.deepEqual(Array.from(d.channels[ch]!), want.map(Math.fround), `${c.name} channel ${ch}`));
+  }
+  // 16 bits and more hold the int16 source exactly: all of those agree sample for sample
+  const pcm16 = decodeAudio(new Uint8Array(Buffer.from(soxWavs.cases.find((k) => k.name === 'pcm16')!.wavBase64, 'base64')), 'pcm16.wav');
+  for (const name of ['pcm24', 'pcm32', 'float32', 'float64']) {
+    const d = decodeAudio(new Uint8Array(Buffer.from(soxWavs.cases.find((k) => k.name === name)!.wavBase64, 'base64')), `${name}.wav`);
+    assert.deepEqual(d.channels, pcm16.channels, name);
+  }
+});
+
+test('sox-written mu-law, A-law, IMA and MS ADPCM WAVs are refused with the format tag named', () => {
+  const names: Record<string, RegExp> = { 'mu-law': /0x0007 \(mu-law/, 'a-law': /0x0006 \(A-law/, 'ima-adpcm': /0x0011 \(IMA_ADPCM\)/, 'ms-adpcm': /0x0002 \(MS_ADPCM\)/ };
+  for (const [name, re] of Object.entries(names)) {
+    const c = soxWavs.cases.find((k) => k.name === name)!;
+    assert.throws(() => decodeAudio(new Uint8Array(Buffer.from(c.wavBase64, 'base64')), `${name}.wav`), (e: unknown) => {
+      assert.ok(e instanceof HibikiError);
+      assert.equal(e.code, 'WAV_UNSUPPORTED_CODEC');
+      assert.equal(e.file, `${name}.wav`);
+      assert.match(e.message, re);
+      return true;
+    });
   }
 });

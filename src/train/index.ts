@@ -1,5 +1,5 @@
 /** Training layer: the loop, optimisers, schedules, checkpoints, resume, export. */
-export type { TrainTask } from './task.js';
+export { streamTask, type TrainTask } from './task.js';
 export { train, type TrainOptions, type TrainResult, type BestRecord } from './loop.js';
 export { resolveTrainConfig, trainConfigSchema, type TrainConfig } from './config.js';
 export { Optimizer, resolveOptimizerConfig, type OptimizerConfig, type OptimizerState } from './optimizers.js';

@@ -1,5 +1,6 @@
 /** What the training loop trains: a model, a loss, and resumable batches. */
 import type * as tf from '@tensorflow/tfjs';
+import type { BatchStream } from '../data/batches/index.js';
 
 /**
  * A training task. The loop never looks inside a batch: the task turns batches into tensors in
@@ -24,4 +25,22 @@ export interface TrainTask<B> {
   /** Extra task state (JSON) saved in checkpoints, e.g. an augmentation generator. */
   getState?(): unknown;
   setState?(state: unknown): void;
+}
+
+/**
+ * A task over one of data's batch streams (`frameBatches`, `chunkBatches`, `utteranceBatches`),
+ * which already has the resumable `batches(epoch, startBatch)` and `frames(batch)` the loop needs.
+ */
+export function streamTask<B>(
+  model: tf.LayersModel,
+  stream: BatchStream<B>,
+  lossFn: (model: tf.LayersModel, batch: B, training: boolean) => tf.Scalar,
+): TrainTask<B> {
+  return {
+    model,
+    lossFn,
+    batchesPerEpoch: stream.batchesPerEpoch,
+    batches: (epoch, startBatch) => stream.batches(epoch, startBatch),
+    frames: (batch) => stream.frames(batch),
+  };
 }

@@ -17,3 +17,4 @@ export { readStamp, signatureOf, type Stamp, type Signature } from './stamp.js';
 export { runRecipe, formatRunSummary, stageIndex, type RunOptions, type RunSummary, type ExperimentSummary } from './runner.js';
 export type { StageReport, StageStatus } from './execute.js';
 export { findPrepareModule, type PrepareModule, type HibikiApi } from './prepare-module.js';
+export * from './experiment/index.js';

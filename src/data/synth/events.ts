@@ -134,7 +134,7 @@ export function synthesizeEventCorpus(options: EventCorpusOptions): SynthCorpusS
   const exact = new Map<string, MsEvent[]>();
   const used = new Map<string, MsEvent[]>();
   mkdirSync(join(o.out, 'wav'), { recursive: true });
-  let seconds = 0;
+  let totalMs = 0;
   let labels = 0;
   for (let i = 0; i < count; i++) {
     const utt = `ev-${o.split}-${String(i + 1).padStart(width, '0')}`;
@@ -148,9 +148,11 @@ export function synthesizeEventCorpus(options: EventCorpusOptions): SynthCorpusS
     used.set(`${utt}.wav`, corrupt
       ? corruptEvents(file.events, file.durationMs, rng.fork('labels'), { jitterMs: o.boundaryJitterMs, dropShortMs: o.dropShortMs, minDurationMs: 20 })
       : file.events);
-    seconds += file.durationMs / 1000;
+    totalMs += file.durationMs;
     labels += file.events.length;
+    if (count >= 50 && (i + 1) % Math.ceil(count / 10) === 0) log('info', 'synth events progress', { files: i + 1, of: count });
   }
+  const seconds = totalMs / 1000;
   writeKeyValueFile(files.wavScp, wavScp);
   writeKeyValueFile(files.utt2spk, utt2spk);
   writeEventsFile(files.eventsExact, exact);

@@ -162,6 +162,7 @@ export function synthesizePhoneCorpus(options: PhoneCorpusOptions): SynthCorpusS
   const exact = new Map<string, MsSegment[]>();
   const used = new Map<string, MsSegment[]>();
   mkdirSync(join(o.out, 'wav'), { recursive: true });
+  let totalMs = 0;
   let seconds = 0;
   let labels = 0;
   let i = 0;
@@ -177,8 +178,14 @@ export function synthesizePhoneCorpus(options: PhoneCorpusOptions): SynthCorpusS
     text.set(utt, u.text.join(' '));
     exact.set(utt, u.alignment);
     used.set(utt, corrupt ? corruptAlignment(u.alignment, rng.fork('labels'), { jitterMs: o.boundaryJitterMs, dropShortMs: o.dropShortMs, minDurationMs: 10 }) : u.alignment);
-    seconds += u.alignment[u.alignment.length - 1]!.end / 1000;
+    const before = seconds;
+    totalMs += u.alignment[u.alignment.length - 1]!.end;
+    seconds = totalMs / 1000;
     labels += u.alignment.length;
+    const progress = Number.isFinite(targetSeconds) ? [before / targetSeconds, seconds / targetSeconds] : [i / limit, (i + 1) / limit];
+    if (Math.floor(progress[1]! * 10) > Math.floor(progress[0]! * 10) && (limit >= 50 || targetSeconds >= 120)) {
+      log('info', 'synth phones progress', { utterances: i + 1, seconds: Math.round(seconds) });
+    }
   }
   writeKeyValueFile(files.wavScp, wavScp);
   writeKeyValueFile(files.utt2spk, utt2spk);
@@ -191,7 +198,7 @@ export function synthesizePhoneCorpus(options: PhoneCorpusOptions): SynthCorpusS
     version: 1,
     options: recorded,
     utterances: i,
-    seconds: Math.round(seconds * 1000) / 1000,
+    seconds,
     labelsCorrupted: corrupt,
     phones: PHONES.map((p) => ({ label: p.label, kind: p.kind, description: p.description })),
     speakers: speakers.map((s) => ({ id: s.id, vtl: round3(s.voice.vtl), f0: round3(s.voice.f0), rate: round3(s.voice.rate) })),

@@ -53,7 +53,7 @@ test('hibiki vs sox `rate` (passband windows): SNR >= 60 dB, same length', () =>
 
 test('a passband sine resamples to the analytic sine (table and interpolated-kernel paths)', () => {
   // 16001 -> 16000 has L = 16000 > 4096 phases and takes the interpolated path.
-  for (const [from, to] of [[16000, 8000], [8000, 16000], [44100, 16000], [16001, 16000], [11025, 16000]] as const) {
+  for (const [from, to] of [[16000, 8000], [8000, 16000], [44100, 16000], [48000, 16000], [16000, 48000], [16001, 16000], [11025, 16000]] as const) {
     const f = 0.3 * Math.min(from, to) / 2;
     const x = Float32Array.from({ length: from }, (_, i) => 0.5 * Math.sin((2 * Math.PI * f * i) / from));
     const y = resample(x, from, to);

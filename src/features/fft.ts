@@ -402,20 +402,27 @@ export class RealFft {
     const z0i = zIm[0]!;
     out[0] = (z0r + z0i) * (z0r + z0i);
     out[half] = (z0r - z0i) * (z0r - z0i);
-    for (let k = 1; k < half; k++) {
+    // Bins k and N/2-k share their inputs: with E = (p + q)/2 and T = W^k O,
+    // X[k] = E + T and X[N/2-k] = conj(E - T), so one pass over k <= N/4 gives both.
+    for (let k = 1, j = half - 1; k <= j; k++, j--) {
       const pr = zRe[k]!;
       const pi = zIm[k]!;
-      const qr = zRe[half - k]!;
-      const qi = -zIm[half - k]!;
+      const qr = zRe[j]!;
+      const qi = -zIm[j]!;
       const er = pr + qr;
       const ei = pi + qi;
       const or = pi - qi;
       const oi = qr - pr;
       const wr = wRe[k]!;
       const wi = wIm[k]!;
-      const xr = er + or * wr - oi * wi;
-      const xi = ei + or * wi + oi * wr;
-      out[k] = 0.25 * (xr * xr + xi * xi);
+      const tr = or * wr - oi * wi;
+      const ti = or * wi + oi * wr;
+      const ar = er + tr;
+      const ai = ei + ti;
+      const br = er - tr;
+      const bi = ei - ti;
+      out[k] = 0.25 * (ar * ar + ai * ai);
+      out[j] = 0.25 * (br * br + bi * bi);
     }
   }
 }

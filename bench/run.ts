@@ -10,10 +10,12 @@ import { writeFileAtomic } from '../src/util/atomic.js';
 import type { Benchmark } from './types.js';
 import { mfccBenchmark } from './mfcc.js';
 import { ctcBenchmark } from './ctc.js';
+import { trainingBenchmark } from './training.js';
 
 const BENCHMARKS: Benchmark[] = [
   mfccBenchmark,
   ctcBenchmark,
+  trainingBenchmark,
 ];
 
 const DOC = fileURLToPath(new URL('../docs/benchmarks.md', import.meta.url));

@@ -1,0 +1,184 @@
+/**
+ * The complex FFT core in WebAssembly SIMD (f64x2), generated per size: the same algorithm as
+ * Radix2Plan in fft.ts (bit-reversed input, a size-4 first stage without twiddles, radix-4
+ * stages, one radix-2 stage when log2(n) is odd), with two butterflies per instruction and every
+ * address a constant. Data and twiddles live in the module's memory; `re` and `im` are views on
+ * it that the caller fills. Returns null where WebAssembly SIMD is unavailable (fft.ts then
+ * uses its JavaScript path).
+ */
+import { buildModule, Code, F64, I32, V128 } from './wasm-encoder.js';
+
+/** The parts of the WebAssembly JS API used here (the project's lib settings do not declare it). */
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
+}
+
+/** An instantiated transform of complex size n over memory views. */
+export interface WasmFft {
+  /** [n] real parts, in bit-reversed order before `transform`, natural order after. */
+  re: Float64Array;
+  im: Float64Array;
+  transform(): void;
+}
+
+function firstStage(c: Code, n: number, RE: number, IM: number): void {
+  const a = c.local(I32);
+  const x = Array.from({ length: 8 }, () => c.local(F64));
+  const [x0r, x0i, x1r, x1i, x2r, x2i, x3r, x3i] = x as [number, number, number, number, number, number, number, number];
+  const b = Array.from({ length: 8 }, () => c.local(F64));
+  const [b0r, b0i, b1r, b1i, b2r, b2i, d3r, d3i] = b as [number, number, number, number, number, number, number, number];
+  c.i32(0).set(a);
+  c.loop(() => {
+    [x0r, x1r, x2r, x3r].forEach((l, j) => c.get(a).f64Load(RE + 8 * j).set(l));
+    [x0i, x1i, x2i, x3i].forEach((l, j) => c.get(a).f64Load(IM + 8 * j).set(l));
+    c.get(x0r).get(x1r).f64Add().set(b0r).get(x0i).get(x1i).f64Add().set(b0i);
+    c.get(x0r).get(x1r).f64Sub().set(b1r).get(x0i).get(x1i).f64Sub().set(b1i);
+    c.get(x2r).get(x3r).f64Add().set(b2r).get(x2i).get(x3i).f64Add().set(b2i);
+    // (x2 - x3) * (-i)
+    c.get(x2i).get(x3i).f64Sub().set(d3r).get(x3r).get(x2r).f64Sub().set(d3i);
+    const store = (off: number, l1: number, l2: number, add: boolean): void => {
+      c.get(a).get(l1).get(l2);
+      if (add) c.f64Add();
+      else c.f64Sub();
+      c.f64Store(off);
+    };
+    store(RE, b0r, b2r, true);
+    store(IM, b0i, b2i, true);
+    store(RE + 16, b0r, b2r, false);
+    store(IM + 16, b0i, b2i, false);
+    store(RE + 8, b1r, d3r, true);
+    store(IM + 8, b1i, d3i, true);
+    store(RE + 24, b1r, d3r, false);
+    store(IM + 24, b1i, d3i, false);
+    c.get(a).i32(32).i32Add().set(a);
+    c.get(a).i32(8 * n).i32LtU();
+  });
+}
+
+/** v = x * w (complex, two lanes): vr = xr wr - xi wi, vi = xr wi + xi wr. */
+function cmul(c: Code, xr: number, xi: number, wr: number, wi: number, vr: number, vi: number): void {
+  c.get(xr).get(wr).f64x2Mul().get(xi).get(wi).f64x2Mul().f64x2Sub().set(vr);
+  c.get(xr).get(wi).f64x2Mul().get(xi).get(wr).f64x2Mul().f64x2Add().set(vi);
+}
+
+function radix4Stage(c: Code, n: number, h: number, RE: number, IM: number, TW: number, v: number[], s: { sB: number; kB: number; a: number }): void {
+  const [w1r, w1i, w2r, w2i, w3r, w3i, t0r, t0i, t1r, t1i, t2r, t2i, t3r, t3i, xr, xi, sr, si, dr, di, ur, ui, vr, vi] = v as [
+    number, number, number, number, number, number, number, number, number, number, number, number,
+    number, number, number, number, number, number, number, number, number, number, number, number,
+  ];
+  const hb = 8 * h;
+  c.i32(0).set(s.sB);
+  c.loop(() => {
+    c.i32(0).set(s.kB);
+    c.loop(() => {
+      c.get(s.sB).get(s.kB).i32Add().set(s.a);
+      [w1r, w1i, w2r, w2i, w3r, w3i].forEach((l, j) => c.get(s.kB).v128Load(TW + j * hb).set(l));
+      c.get(s.a).v128Load(RE).set(t0r).get(s.a).v128Load(IM).set(t0i);
+      c.get(s.a).v128Load(RE + hb).set(xr).get(s.a).v128Load(IM + hb).set(xi);
+      cmul(c, xr, xi, w2r, w2i, t2r, t2i);
+      c.get(s.a).v128Load(RE + 2 * hb).set(xr).get(s.a).v128Load(IM + 2 * hb).set(xi);
+      cmul(c, xr, xi, w1r, w1i, t1r, t1i);
+      c.get(s.a).v128Load(RE + 3 * hb).set(xr).get(s.a).v128Load(IM + 3 * hb).set(xi);
+      cmul(c, xr, xi, w3r, w3i, t3r, t3i);
+      c.get(t0r).get(t2r).f64x2Add().set(sr).get(t0i).get(t2i).f64x2Add().set(si);
+      c.get(t0r).get(t2r).f64x2Sub().set(dr).get(t0i).get(t2i).f64x2Sub().set(di);
+      c.get(t1r).get(t3r).f64x2Add().set(ur).get(t1i).get(t3i).f64x2Add().set(ui);
+      // -i (t1 - t3)
+      c.get(t1i).get(t3i).f64x2Sub().set(vr).get(t3r).get(t1r).f64x2Sub().set(vi);
+      const store = (off: number, l1: number, l2: number, add: boolean): void => {
+        c.get(s.a).get(l1).get(l2);
+        if (add) c.f64x2Add();
+        else c.f64x2Sub();
+        c.v128Store(off);
+      };
+      store(RE, sr, ur, true);
+      store(IM, si, ui, true);
+      store(RE + 2 * hb, sr, ur, false);
+      store(IM + 2 * hb, si, ui, false);
+      store(RE + hb, dr, vr, true);
+      store(IM + hb, di, vi, true);
+      store(RE + 3 * hb, dr, vr, false);
+      store(IM + 3 * hb, di, vi, false);
+      c.get(s.kB).i32(16).i32Add().set(s.kB);
+      c.get(s.kB).i32(hb).i32LtU();
+    });
+    c.get(s.sB).i32(4 * hb).i32Add().set(s.sB);
+    c.get(s.sB).i32(8 * n).i32LtU();
+  });
+}
+
+function radix2LastStage(c: Code, h: number, RE: number, IM: number, TW: number, v: number[], kB: number): void {
+  const [wr, wi, xr, xi, tr, ti, ur, ui] = v as [number, number, number, number, number, number, number, number];
+  const hb = 8 * h;
+  c.i32(0).set(kB);
+  c.loop(() => {
+    c.get(kB).v128Load(TW).set(wr).get(kB).v128Load(TW + hb).set(wi);
+    c.get(kB).v128Load(RE + hb).set(xr).get(kB).v128Load(IM + hb).set(xi);
+    cmul(c, xr, xi, wr, wi, tr, ti);
+    c.get(kB).v128Load(RE).set(ur).get(kB).v128Load(IM).set(ui);
+    c.get(kB).get(ur).get(tr).f64x2Add().v128Store(RE);
+    c.get(kB).get(ui).get(ti).f64x2Add().v128Store(IM);
+    c.get(kB).get(ur).get(tr).f64x2Sub().v128Store(RE + hb);
+    c.get(kB).get(ui).get(ti).f64x2Sub().v128Store(IM + hb);
+    c.get(kB).i32(16).i32Add().set(kB);
+    c.get(kB).i32(hb).i32LtU();
+  });
+}
+
+/**
+ * Builds the transform for complex size n (a power of two >= 4).
+ * @returns null when WebAssembly SIMD cannot be compiled here
+ */
+export function createWasmFft(n: number): WasmFft | null {
+  const wasm = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
+  if (n < 4 || (n & (n - 1)) !== 0 || wasm === undefined) return null;
+  const RE = 0;
+  const IM = 8 * n;
+  let next = 16 * n;
+  const stages: { h: number; tw: number; radix: 4 | 2 }[] = [];
+  let h = 4;
+  for (; 4 * h <= n; h *= 4) {
+    stages.push({ h, tw: next, radix: 4 });
+    next += 6 * 8 * h;
+  }
+  if (h < n) {
+    stages.push({ h, tw: next, radix: 2 });
+    next += 2 * 8 * h;
+  }
+  const c = new Code();
+  firstStage(c, n, RE, IM);
+  const v = Array.from({ length: 24 }, () => c.local(V128));
+  const s = { sB: c.local(I32), kB: c.local(I32), a: c.local(I32) };
+  for (const st of stages) {
+    if (st.radix === 4) radix4Stage(c, n, st.h, RE, IM, st.tw, v, s);
+    else radix2LastStage(c, st.h, RE, IM, st.tw, v, s.kB);
+  }
+  let instance: { exports: Record<string, unknown> };
+  try {
+    const bytes = buildModule(Math.ceil(next / 65536), [{ name: 'transform', code: c }]);
+    instance = new wasm.Instance(new wasm.Module(bytes), {});
+  } catch {
+    return null;
+  }
+  const memory = instance.exports['memory'] as { buffer: ArrayBuffer };
+  const tw = new Float64Array(memory.buffer);
+  for (const st of stages) {
+    const base = st.tw / 8;
+    for (let k = 0; k < st.h; k++) {
+      if (st.radix === 4) {
+        for (let r = 1; r <= 3; r++) {
+          const angle = (-2 * Math.PI * r * k) / (4 * st.h);
+          tw[base + (2 * (r - 1)) * st.h + k] = Math.cos(angle);
+          tw[base + (2 * (r - 1) + 1) * st.h + k] = Math.sin(angle);
+        }
+      } else {
+        const angle = (-Math.PI * k) / st.h;
+        tw[base + k] = Math.cos(angle);
+        tw[base + st.h + k] = Math.sin(angle);
+      }
+    }
+  }
+  const transform = instance.exports['transform'] as () => void;
+  return { re: new Float64Array(memory.buffer, RE, n), im: new Float64Array(memory.buffer, IM, n), transform };
+}

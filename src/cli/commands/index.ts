@@ -10,6 +10,10 @@ import { registerRun } from './run.js';
 import { registerSynth } from './synth.js';
 import { registerFeatures } from './features.js';
 import { registerReport } from './report.js';
+import { registerTrain } from './train.js';
+import { registerEval } from './eval.js';
+import { registerDecode } from './decode.js';
+import { registerInfer } from './infer.js';
 
 export type RegisterCommand = (program: Command) => void;
 
@@ -21,4 +25,8 @@ export const COMMANDS: RegisterCommand[] = [
   registerSynth,
   registerFeatures,
   registerReport,
+  registerTrain,
+  registerEval,
+  registerDecode,
+  registerInfer,
 ];

@@ -44,6 +44,13 @@ const labelsSchema = z.strictObject({
   unk: z.enum(['error', 'map']).default('error'),
   /** Frames no alignment segment covers: `error`, `ignore` (not trained or scored), or a label name. */
   uncovered: z.string().min(1).default('error'),
+  /**
+   * Label file inside each data directory used for training, instead of the task's standard one
+   * (`alignment`, `events.tsv`, `text`), e.g. a corrupted `alignment`; null: the standard file.
+   */
+  file: z.string().min(1).nullable().default(null),
+  /** Label file for dev validation and evaluation (e.g. `alignment.exact`); null: as `file`. */
+  evalFile: z.string().min(1).nullable().default(null),
   /** CTC: name of the blank output (index 0). */
   blank: z.string().min(1).default('<blank>'),
 });

@@ -29,7 +29,8 @@ import {
 import { extractFeatureArchive, openFeatureArchive, readArchiveItems, type FeatureArchive } from '../../data/archive/index.js';
 import { canonicalJson } from '../../config/index.js';
 import { cmvnSumsToMeanVariance, perUtteranceCmvn, type FeatureConfig, type FeatureMatrix } from '../../features/index.js';
-import type { ExperimentConfig } from './config.js';
+import type { ExperimentConfig, ExperimentTask } from './config.js';
+import { withLabelFile } from './label-files.js';
 
 /** A data set: a data directory, the name its outputs go under, and optionally a ready archive. */
 export interface DatasetRef {
@@ -54,6 +55,8 @@ export interface OpenDatasetOptions {
   numJobs?: number;
   /** Accept wav.scp paths outside the data directory. */
   allowOutside?: boolean;
+  /** Read the task's labels from this file of the data directory (see withLabelFile). */
+  labelFile?: { file: string | null; task: ExperimentTask };
 }
 
 /**
@@ -62,7 +65,8 @@ export interface OpenDatasetOptions {
  */
 export async function openDataset(ref: DatasetRef, features: FeatureConfig, expDir: string, options: OpenDatasetOptions = {}): Promise<OpenDataset> {
   const allow = options.allowOutside === true ? { allowOutside: true } : {};
-  const data = readDataDir(ref.dataDir, allow);
+  const read = readDataDir(ref.dataDir, allow);
+  const data = options.labelFile === undefined ? read : withLabelFile(read, ref.dataDir, options.labelFile.file, options.labelFile.task);
   let dir = ref.archiveDir;
   if (dir === undefined) {
     dir = join(expDir, 'feats', ref.name);

@@ -73,6 +73,7 @@ async function prepare(expDir: string, data: DatasetRef, options: { numJobs?: nu
   const ds = await openDataset(data, loaded.features, expDir, {
     ...(options.numJobs === undefined ? {} : { numJobs: options.numJobs }),
     ...(options.allowOutside === true ? { allowOutside: true } : {}),
+    labelFile: { file: config.labels.evalFile ?? config.labels.file, task: config.task },
   });
   const net: Network = { model: loaded.model, shape: loaded.shape, norm: loaded.norm, outputs: 'posteriors' };
   return { config, loaded, net, vocab, ds };

@@ -119,11 +119,11 @@ export async function trainExperiment(options: TrainExperimentOptions): Promise<
 
   const dsOptions = { ...(options.numJobs === undefined ? {} : { numJobs: options.numJobs }), ...(options.allowOutside === true ? { allowOutside: true } : {}) };
   progress({ stage: 'features', set: options.train.name });
-  const trainSet = await openDataset(options.train, config.features, expDir, dsOptions);
+  const trainSet = await openDataset(options.train, config.features, expDir, { ...dsOptions, labelFile: { file: config.labels.file, task: config.task } });
   let devSet: OpenDataset | undefined;
   if (options.dev !== undefined) {
     progress({ stage: 'features', set: options.dev.name });
-    devSet = await openDataset(options.dev, config.features, expDir, dsOptions);
+    devSet = await openDataset(options.dev, config.features, expDir, { ...dsOptions, labelFile: { file: config.labels.evalFile ?? config.labels.file, task: config.task } });
   }
   try {
     // A resumed run keeps the vocabulary and prior it started with, whatever the data now says.

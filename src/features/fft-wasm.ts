@@ -20,6 +20,62 @@ export interface WasmFft {
   re: Float64Array;
   im: Float64Array;
   transform(): void;
+  /** [2n] a real signal in natural order, input of `realPower`. */
+  input: Float64Array;
+  /** [n+1] output of `realPower`. */
+  power: Float64Array;
+  /** Power spectrum of the 2n-point real signal in `input`: pack, transform, split. */
+  realPower(): void;
+}
+
+/** Packs the 2n real samples at NAT into RE/IM in bit-reversed order (REV holds byte offsets). */
+function packStage(c: Code, n: number, RE: number, IM: number, NAT: number, REV: number): void {
+  const q4 = c.local(I32);
+  const qb = c.local(I32);
+  const d = c.local(I32);
+  c.i32(0).set(q4).i32(0).set(qb);
+  c.loop(() => {
+    c.get(q4).i32Load(REV).set(d);
+    c.get(d).get(qb).f64Load(NAT).f64Store(RE);
+    c.get(d).get(qb).f64Load(NAT + 8).f64Store(IM);
+    c.get(q4).i32(4).i32Add().set(q4);
+    c.get(qb).i32(16).i32Add().set(qb);
+    c.get(q4).i32(4 * n).i32LtU();
+  });
+}
+
+/** Split of the packed transform into the power spectrum of the real signal (see fft.ts). */
+function splitStage(c: Code, n: number, RE: number, IM: number, WR: number, WI: number, OUT: number): void {
+  const kB = c.local(I32);
+  const jB = c.local(I32);
+  const l = Array.from({ length: 14 }, () => c.local(F64));
+  const [pr, pi, qr, qi, er, ei, or, oi, wr, wi, tr, ti, ar, ai] = l as [
+    number, number, number, number, number, number, number, number, number, number, number, number, number, number,
+  ];
+  // out[0] = (z0r + z0i)^2, out[n] = (z0r - z0i)^2
+  c.i32(0).f64Load(RE).set(pr).i32(0).f64Load(IM).set(pi);
+  c.i32(0).get(pr).get(pi).f64Add().set(ar).get(ar).get(ar).f64Mul().f64Store(OUT);
+  c.i32(0).get(pr).get(pi).f64Sub().set(ar).get(ar).get(ar).f64Mul().f64Store(OUT + 8 * n);
+  if (n < 2) return;
+  c.i32(8).set(kB).i32(8 * (n - 1)).set(jB);
+  c.loop(() => {
+    c.get(kB).f64Load(RE).set(pr).get(kB).f64Load(IM).set(pi);
+    c.get(jB).f64Load(RE).set(qr).get(jB).f64Load(IM).set(qi); // qi holds +im; q = conj
+    c.get(pr).get(qr).f64Add().set(er);
+    c.get(pi).get(qi).f64Sub().set(ei);
+    c.get(pi).get(qi).f64Add().set(or);
+    c.get(qr).get(pr).f64Sub().set(oi);
+    c.get(kB).f64Load(WR).set(wr).get(kB).f64Load(WI).set(wi);
+    c.get(or).get(wr).f64Mul().get(oi).get(wi).f64Mul().f64Sub().set(tr);
+    c.get(or).get(wi).f64Mul().get(oi).get(wr).f64Mul().f64Add().set(ti);
+    c.get(er).get(tr).f64Add().set(ar).get(ei).get(ti).f64Add().set(ai);
+    c.get(kB).get(ar).get(ar).f64Mul().get(ai).get(ai).f64Mul().f64Add().f64Const(0.25).f64Mul().f64Store(OUT);
+    c.get(er).get(tr).f64Sub().set(ar).get(ei).get(ti).f64Sub().set(ai);
+    c.get(jB).get(ar).get(ar).f64Mul().get(ai).get(ai).f64Mul().f64Add().f64Const(0.25).f64Mul().f64Store(OUT);
+    c.get(kB).i32(8).i32Add().set(kB);
+    c.get(jB).i32(8).i32Sub().set(jB);
+    c.get(kB).get(jB).i32LeU();
+  });
 }
 
 function firstStage(c: Code, n: number, RE: number, IM: number): void {
@@ -146,17 +202,33 @@ export function createWasmFft(n: number): WasmFft | null {
     stages.push({ h, tw: next, radix: 2 });
     next += 2 * 8 * h;
   }
+  const NAT = next;
+  const OUT = NAT + 16 * n;
+  const WR = OUT + 8 * (n + 1);
+  const WI = WR + 8 * (n + 1);
+  const REV = WI + 8 * (n + 1);
+  const end = REV + 4 * n;
+  const fft = (c: Code): void => {
+    firstStage(c, n, RE, IM);
+    const v = Array.from({ length: 24 }, () => c.local(V128));
+    const s = { sB: c.local(I32), kB: c.local(I32), a: c.local(I32) };
+    for (const st of stages) {
+      if (st.radix === 4) radix4Stage(c, n, st.h, RE, IM, st.tw, v, s);
+      else radix2LastStage(c, st.h, RE, IM, st.tw, v, s.kB);
+    }
+  };
   const c = new Code();
-  firstStage(c, n, RE, IM);
-  const v = Array.from({ length: 24 }, () => c.local(V128));
-  const s = { sB: c.local(I32), kB: c.local(I32), a: c.local(I32) };
-  for (const st of stages) {
-    if (st.radix === 4) radix4Stage(c, n, st.h, RE, IM, st.tw, v, s);
-    else radix2LastStage(c, st.h, RE, IM, st.tw, v, s.kB);
-  }
+  fft(c);
+  const real = new Code();
+  packStage(real, n, RE, IM, NAT, REV);
+  fft(real);
+  splitStage(real, n, RE, IM, WR, WI, OUT);
   let instance: { exports: Record<string, unknown> };
   try {
-    const bytes = buildModule(Math.ceil(next / 65536), [{ name: 'transform', code: c }]);
+    const bytes = buildModule(Math.ceil(end / 65536), [
+      { name: 'transform', code: c },
+      { name: 'realPower', code: real },
+    ]);
     instance = new wasm.Instance(new wasm.Module(bytes), {});
   } catch {
     return null;
@@ -179,6 +251,25 @@ export function createWasmFft(n: number): WasmFft | null {
       }
     }
   }
-  const transform = instance.exports['transform'] as () => void;
-  return { re: new Float64Array(memory.buffer, RE, n), im: new Float64Array(memory.buffer, IM, n), transform };
+  const bits = Math.round(Math.log2(n));
+  const rev = new Int32Array(memory.buffer, REV, n);
+  for (let q = 0; q < n; q++) {
+    let r = 0;
+    for (let b = 0; b < bits; b++) r |= ((q >>> b) & 1) << (bits - 1 - b);
+    rev[q] = 8 * r;
+  }
+  const wr = new Float64Array(memory.buffer, WR, n + 1);
+  const wi = new Float64Array(memory.buffer, WI, n + 1);
+  for (let k = 0; k <= n; k++) {
+    wr[k] = Math.cos((-Math.PI * k) / n);
+    wi[k] = Math.sin((-Math.PI * k) / n);
+  }
+  return {
+    re: new Float64Array(memory.buffer, RE, n),
+    im: new Float64Array(memory.buffer, IM, n),
+    transform: instance.exports['transform'] as () => void,
+    input: new Float64Array(memory.buffer, NAT, 2 * n),
+    power: new Float64Array(memory.buffer, OUT, n + 1),
+    realPower: instance.exports['realPower'] as () => void,
+  };
 }

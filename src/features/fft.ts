@@ -303,6 +303,11 @@ export class RealFft {
 
   /** The WebAssembly SIMD core, when available and the size allows (packRe/packIm are its memory). */
   private readonly wasm: WasmFft | null;
+  /**
+   * [N] natural-order real input for `powerSpectrumOfInput`: callers that produce samples one by
+   * one write them here (zero-padded), saving a copy. Lives in WebAssembly memory when used.
+   */
+  readonly input: Float64Array;
 
   /**
    * @param size even number of real input samples, >= 2
@@ -320,6 +325,7 @@ export class RealFft {
     this.radix2 = pow2 ? new Radix2Plan(half) : null;
     this.bluestein = pow2 ? null : new BluesteinPlan(half);
     this.wasm = pow2 && options.useWasm !== false ? createWasmFft(half) : null;
+    this.input = this.wasm?.input ?? new Float64Array(size);
     this.packRe = this.wasm?.re ?? new Float64Array(half);
     this.packIm = this.wasm?.im ?? new Float64Array(half);
     this.packIndex = new Uint32Array(size);
@@ -396,6 +402,19 @@ export class RealFft {
   powerSpectrum(input: Float64Array | Float32Array, out: Float64Array): void {
     this.pack(input);
     this.powerSpectrumPacked(out);
+  }
+
+  /**
+   * Power spectrum |X[k]|^2, k = 0..N/2, of the signal in `input`.
+   * @param out [N/2+1] output
+   */
+  powerSpectrumOfInput(out: Float64Array): void {
+    if (this.wasm !== null) {
+      this.wasm.realPower();
+      out.set(this.wasm.power);
+    } else {
+      this.powerSpectrum(this.input, out);
+    }
   }
 
   /**

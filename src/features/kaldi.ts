@@ -118,57 +118,32 @@ export class KaldiExtractor {
       for (let i = 0; i < len; i++) sum += src[off + i]!;
       mean = sum / len;
     }
-    // One backwards pass over sample pairs (2q, 2q+1), which share a slot of the FFT's packed
-    // input: DC removal, raw energy, pre-emphasis, window (pre-multiplied by sampleScale),
-    // windowed energy, written straight into place.
+    // One backwards pass: DC removal, raw energy, pre-emphasis (Kaldi's first sample uses
+    // itself), window (pre-multiplied by sampleScale), windowed energy, written straight into
+    // the FFT's input buffer.
     const p = c.preemphasisCoefficient;
     const ws = this.scaledWindow;
-    const re = this.fft.packRe;
-    const im = this.fft.packIm;
-    const slot = this.fft.packHalfIndex;
+    const input = this.fft.input;
     let rawE = 0;
     let winE = 0;
-    let top = len - 1;
-    if ((len & 1) === 1) {
-      // Odd length: the last sample pairs with the first padding zero.
-      const x = src[off + top]! - mean;
-      const v = (x - p * (src[off + top - 1]! - mean)) * ws[top]!;
-      rawE += x * x;
-      winE += v * v;
-      re[slot[top >> 1]!] = v;
-      im[slot[top >> 1]!] = 0;
-      top -= 1;
-    }
-    // top is odd here; hi = sample 2q+1, lo = sample 2q, prev = sample 2q-1.
-    let hi = src[off + top]! - mean;
-    for (let q = top >> 1; q > 0; q--) {
-      const i = 2 * q;
-      const lo = src[off + i]! - mean;
+    let cur = src[off + len - 1]! - mean;
+    for (let i = len - 1; i > 0; i--) {
       const prev = src[off + i - 1]! - mean;
-      const vHi = (hi - p * lo) * ws[i + 1]!;
-      const vLo = (lo - p * prev) * ws[i]!;
-      rawE += hi * hi + lo * lo;
-      winE += vHi * vHi + vLo * vLo;
-      const k = slot[q]!;
-      im[k] = vHi;
-      re[k] = vLo;
-      hi = prev;
+      const v = (cur - p * prev) * ws[i]!;
+      rawE += cur * cur;
+      winE += v * v;
+      input[i] = v;
+      cur = prev;
     }
-    const x0 = src[off]! - mean;
-    const v1 = (hi - p * x0) * ws[1]!;
-    const v0 = (x0 - p * x0) * ws[0]!;
-    rawE += hi * hi + x0 * x0;
-    winE += v1 * v1 + v0 * v0;
-    im[slot[0]!] = v1;
-    re[slot[0]!] = v0;
-    for (let q = (len + 1) >> 1; q < slot.length; q++) {
-      re[slot[q]!] = 0;
-      im[slot[q]!] = 0;
-    }
+    const v0 = (cur - p * cur) * ws[0]!;
+    rawE += cur * cur;
+    winE += v0 * v0;
+    input[0] = v0;
+    input.fill(0, len);
     rawE *= this.config.sampleScale * this.config.sampleScale;
     const logEnergy = this.floorLogEnergy(c.rawEnergy ? rawE : winE);
     const power = this.power;
-    this.fft.powerSpectrumPacked(power);
+    this.fft.powerSpectrumOfInput(power);
     const nBins = power.length;
     if (c.kind === 'spectrogram') {
       out[o] = logEnergy;

@@ -1,6 +1,6 @@
 /**
- * A minimal WebAssembly binary writer: just what fft-wasm.ts needs to emit one exported
- * `() -> ()` function over an exported memory (i32 and f64 scalar ops, f64x2 SIMD, loops).
+ * A minimal WebAssembly binary writer: just what fft-wasm.ts needs to emit exported
+ * `() -> ()` functions over an exported memory (i32 and f64 scalar ops, f64x2 SIMD, loops).
  * Code is generated per FFT size with every address a constant, so no assembler or build step
  * is needed and nothing binary is committed.
  */
@@ -73,8 +73,24 @@ export class Code {
   i32Add(): this {
     return this.op(0x6a);
   }
+  i32Sub(): this {
+    return this.op(0x6b);
+  }
   i32Shl(): this {
     return this.op(0x74);
+  }
+  i32LeU(): this {
+    return this.op(0x4d);
+  }
+  /** i32.load at (address operand + offset), 4-byte aligned. */
+  i32Load(offset: number): this {
+    this.op(0x28, 2);
+    uleb(offset, this.bytes);
+    return this;
+  }
+  f64Const(x: number): this {
+    const b = new Uint8Array(new Float64Array([x]).buffer);
+    return this.op(0x44, ...b);
   }
   i32LtU(): this {
     return this.op(0x49);

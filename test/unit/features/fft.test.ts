@@ -27,6 +27,10 @@ test('real FFT (WebAssembly SIMD and JavaScript cores) equals the naive DFT for 
     fft.transform(x, re, im);
     const power = new Float64Array(n / 2 + 1);
     fft.powerSpectrum(x, power);
+    const viaInput = new Float64Array(n / 2 + 1);
+    fft.input.set(x);
+    fft.powerSpectrumOfInput(viaInput);
+    assert.deepEqual(Array.from(viaInput).map((v, k) => Math.abs(v - power[k]!) <= 1e-9 * Math.max(1, power[k]!)), new Array(n / 2 + 1).fill(true), `n=${n} wasm=${useWasm} powerSpectrumOfInput`);
     for (let k = 0; k <= n / 2; k++) {
       assert.ok(Math.abs(re[k]! - ref.re[k]!) < 1e-9 * n, `n=${n} wasm=${useWasm} k=${k} re`);
       assert.ok(Math.abs(im[k]! - ref.im[k]!) < 1e-9 * n, `n=${n} k=${k} im`);

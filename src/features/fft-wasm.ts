@@ -28,6 +28,77 @@ export interface WasmFft {
   realPower(): void;
 }
 
+/** What the per-extractor frame kernel bakes in (see kaldi.ts). */
+export interface FrameKernelSpec {
+  /** Frame length in samples (<= 2n). */
+  length: number;
+  preemphasis: number;
+  removeDc: boolean;
+  /** [length] window times sampleScale. */
+  window: Float64Array;
+}
+
+/** A frame kernel: copy a frame into `frame`, call `run`, read `energies` and `power`. */
+export interface WasmFrameKernel {
+  /** [length] the frame's samples (signal scale). */
+  frame: Float32Array;
+  /** [2] raw energy (signal scale, times sampleScale^2 still to apply) and windowed energy, after `run`. */
+  energies: Float64Array;
+  /** [n+1] power spectrum after `run`. */
+  power: Float64Array;
+  run(): void;
+}
+
+/**
+ * Kaldi's per-frame preparation (kaldi.ts computeFrame, JavaScript path): DC removal, raw energy,
+ * pre-emphasis, window, windowed energy, zero padding into NAT.
+ */
+function frameStage(c: Code, spec: FrameKernelSpec, n: number, FR: number, WS: number, NAT: number, EN: number): void {
+  const len = spec.length;
+  const i4 = c.local(I32);
+  const i8 = c.local(I32);
+  const [mean, cur, prev, v, rawE, winE] = Array.from({ length: 6 }, () => c.local(F64)) as [number, number, number, number, number, number];
+  c.f64Const(0).set(mean).f64Const(0).set(rawE).f64Const(0).set(winE);
+  if (spec.removeDc) {
+    c.i32(0).set(i4);
+    c.loop(() => {
+      c.get(mean).get(i4).f32LoadAsF64(FR).f64Add().set(mean);
+      c.get(i4).i32(4).i32Add().set(i4);
+      c.get(i4).i32(4 * len).i32LtU();
+    });
+    c.get(mean).f64Const(len).f64Div().set(mean);
+  }
+  const p = spec.preemphasis;
+  c.i32(4 * (len - 1)).f32LoadAsF64(FR).get(mean).f64Sub().set(cur);
+  if (len > 1) {
+    c.i32(4 * (len - 1)).set(i4).i32(8 * (len - 1)).set(i8);
+    c.loop(() => {
+      c.get(i4).f32LoadAsF64(FR - 4).get(mean).f64Sub().set(prev);
+      c.get(cur).f64Const(p).get(prev).f64Mul().f64Sub().get(i8).f64Load(WS).f64Mul().set(v);
+      c.get(rawE).get(cur).get(cur).f64Mul().f64Add().set(rawE);
+      c.get(winE).get(v).get(v).f64Mul().f64Add().set(winE);
+      c.get(i8).get(v).f64Store(NAT);
+      c.get(prev).set(cur);
+      c.get(i4).i32(4).i32Sub().set(i4);
+      c.get(i8).i32(8).i32Sub().set(i8);
+      c.get(i4).i32(0).i32GtU();
+    });
+  }
+  c.get(cur).f64Const(p).get(cur).f64Mul().f64Sub().i32(0).f64Load(WS).f64Mul().set(v);
+  c.get(rawE).get(cur).get(cur).f64Mul().f64Add().set(rawE);
+  c.get(winE).get(v).get(v).f64Mul().f64Add().set(winE);
+  c.i32(0).get(v).f64Store(NAT);
+  if (len < 2 * n) {
+    c.i32(8 * len).set(i8);
+    c.loop(() => {
+      c.get(i8).f64Const(0).f64Store(NAT);
+      c.get(i8).i32(8).i32Add().set(i8);
+      c.get(i8).i32(16 * n).i32LtU();
+    });
+  }
+  c.i32(0).get(rawE).f64Store(EN).i32(0).get(winE).f64Store(EN + 8);
+}
+
 /** Packs the 2n real samples at NAT into RE/IM in bit-reversed order (REV holds byte offsets). */
 function packStage(c: Code, n: number, RE: number, IM: number, NAT: number, REV: number): void {
   const q4 = c.local(I32);
@@ -187,6 +258,20 @@ function radix2LastStage(c: Code, h: number, RE: number, IM: number, TW: number,
  * @returns null when WebAssembly SIMD cannot be compiled here
  */
 export function createWasmFft(n: number): WasmFft | null {
+  return build(n, null)?.fft ?? null;
+}
+
+/**
+ * A frame kernel for FFT size 2n: one instance (own memory) per extractor, with the frame
+ * length, pre-emphasis, DC removal and window baked in.
+ * @returns null when WebAssembly SIMD is unavailable or n is not a power of two >= 4
+ */
+export function createWasmFrameKernel(n: number, spec: FrameKernelSpec): WasmFrameKernel | null {
+  if (spec.length < 1 || spec.length > 2 * n || spec.window.length !== spec.length) return null;
+  return build(n, spec)?.kernel ?? null;
+}
+
+function build(n: number, spec: FrameKernelSpec | null): { fft: WasmFft; kernel: WasmFrameKernel | null } | null {
   const wasm = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
   if (n < 4 || (n & (n - 1)) !== 0 || wasm === undefined) return null;
   const RE = 0;
@@ -207,7 +292,10 @@ export function createWasmFft(n: number): WasmFft | null {
   const WR = OUT + 8 * (n + 1);
   const WI = WR + 8 * (n + 1);
   const REV = WI + 8 * (n + 1);
-  const end = REV + 4 * n;
+  const EN = REV + 4 * n + 8;
+  const WS = EN + 16;
+  const FR = WS + 8 * (spec?.length ?? 0);
+  const end = FR + 4 * (spec?.length ?? 0) + 16;
   const fft = (c: Code): void => {
     firstStage(c, n, RE, IM);
     const v = Array.from({ length: 24 }, () => c.local(V128));
@@ -225,10 +313,19 @@ export function createWasmFft(n: number): WasmFft | null {
   splitStage(real, n, RE, IM, WR, WI, OUT);
   let instance: { exports: Record<string, unknown> };
   try {
-    const bytes = buildModule(Math.ceil(end / 65536), [
+    const functions = [
       { name: 'transform', code: c },
       { name: 'realPower', code: real },
-    ]);
+    ];
+    if (spec !== null) {
+      const frame = new Code();
+      frameStage(frame, spec, n, FR, WS, NAT, EN);
+      packStage(frame, n, RE, IM, NAT, REV);
+      fft(frame);
+      splitStage(frame, n, RE, IM, WR, WI, OUT);
+      functions.push({ name: 'frame', code: frame });
+    }
+    const bytes = buildModule(Math.ceil(end / 65536), functions);
     instance = new wasm.Instance(new wasm.Module(bytes), {});
   } catch {
     return null;
@@ -264,12 +361,24 @@ export function createWasmFft(n: number): WasmFft | null {
     wr[k] = Math.cos((-Math.PI * k) / n);
     wi[k] = Math.sin((-Math.PI * k) / n);
   }
-  return {
+  const power = new Float64Array(memory.buffer, OUT, n + 1);
+  const fftApi: WasmFft = {
     re: new Float64Array(memory.buffer, RE, n),
     im: new Float64Array(memory.buffer, IM, n),
     transform: instance.exports['transform'] as () => void,
     input: new Float64Array(memory.buffer, NAT, 2 * n),
-    power: new Float64Array(memory.buffer, OUT, n + 1),
+    power,
     realPower: instance.exports['realPower'] as () => void,
   };
+  let kernel: WasmFrameKernel | null = null;
+  if (spec !== null) {
+    new Float64Array(memory.buffer, WS, spec.length).set(spec.window);
+    kernel = {
+      frame: new Float32Array(memory.buffer, FR, spec.length),
+      energies: new Float64Array(memory.buffer, EN, 2),
+      power,
+      run: instance.exports['frame'] as () => void,
+    };
+  }
+  return { fft: fftApi, kernel };
 }

@@ -12,6 +12,7 @@ import type { FeatureConfig } from './config.js';
 import { featureDim, frameGeometry } from './config.js';
 import { dctMatrix, lifterCoefficients } from './dct.js';
 import { realFftPlan, type RealFft } from './fft.js';
+import { createWasmFrameKernel, type WasmFrameKernel } from './fft-wasm.js';
 import { extractFrame, firstSampleOfFrame, numFrames } from './frames.js';
 import { melBank } from './melbank.js';
 import type { FeatureMatrix } from './types.js';
@@ -32,6 +33,11 @@ export class KaldiExtractor {
   private readonly scaledWindow: Float64Array;
   private readonly fft: RealFft;
   private readonly scratch: Float32Array;
+  /** WebAssembly frame kernel (null: JavaScript path). */
+  private readonly kernel: WasmFrameKernel | null;
+  /** Energies of the current frame: raw (signal scale, squared) and windowed. */
+  private rawE = 0;
+  private winE = 0;
   private readonly power: Float64Array;
   private readonly mel: Float64Array;
   /** Mel bin m weights FFT bins melFirst[m] .. melFirst[m] + melLength[m] - 1 with melFlat[melStart[m] ..]. */
@@ -43,7 +49,11 @@ export class KaldiExtractor {
   private readonly lifter: Float64Array;
   private readonly logEnergyFloor: number;
 
-  constructor(config: FeatureConfig, sampleRate: number) {
+  /**
+   * @param options `useWasm` (default true): the WebAssembly SIMD frame kernel where available;
+   *   false forces the JavaScript path (same results to rounding; tests check both)
+   */
+  constructor(config: FeatureConfig, sampleRate: number, options: { useWasm?: boolean } = {}) {
     this.config = config;
     this.sampleRate = sampleRate;
     const g = frameGeometry(config, sampleRate);
@@ -54,6 +64,11 @@ export class KaldiExtractor {
     this.scaledWindow = featureWindow(config.windowType, g.length, config.blackmanCoeff).map((w) => w * config.sampleScale);
     this.fft = realFftPlan(g.paddedLength);
     this.scratch = new Float32Array(g.length);
+    const half = g.paddedLength / 2;
+    this.kernel =
+      options.useWasm === false || (half & (half - 1)) !== 0
+        ? null
+        : createWasmFrameKernel(half, { length: g.length, preemphasis: config.preemphasisCoefficient, removeDc: config.removeDcOffset, window: this.scaledWindow });
     this.power = new Float64Array(g.paddedLength / 2 + 1);
     const bank = config.kind === 'spectrogram' ? { offsets: new Int32Array(0), weights: [] } : melBank(config.numMelBins, g.paddedLength, sampleRate, config.lowFreq, config.highFreq);
     const nMel = bank.weights.length;
@@ -97,53 +112,26 @@ export class KaldiExtractor {
     const len = this.length;
     const start = firstSampleOfFrame(f, len, this.shift, c.snipEdges);
     // Interior frames are read straight from the signal; edge frames (mirrored) and dithered
-    // frames go through the scratch buffer first (Float32 like the signal, so the hot loop
-    // below sees one array type). Samples stay on the signal's scale until the window.
-    let src = samples;
-    let off = start;
-    if (noise !== null || start < 0 || start + len > samples.length) {
-      const buf = this.scratch;
-      extractFrame(samples, start, len, 1, buf);
-      if (noise !== null) {
-        // Dither is on the int16 scale.
-        const d = c.dither / c.sampleScale;
-        for (let i = 0; i < len; i++) buf[i] = buf[i]! + d * noise.normal();
-      }
-      src = buf;
-      off = 0;
+    // frames go through the scratch buffer first.
+    const direct = noise === null && start >= 0 && start + len <= samples.length;
+    if (!direct) this.fillScratch(samples, start, noise);
+    let power: Float64Array;
+    const kernel = this.kernel;
+    if (kernel !== null) {
+      kernel.frame.set(direct ? samples.subarray(start, start + len) : this.scratch);
+      kernel.run();
+      this.rawE = kernel.energies[0]!;
+      this.winE = kernel.energies[1]!;
+      power = kernel.power;
+    } else {
+      if (direct) this.prepareJs(samples, start);
+      else this.prepareJs(this.scratch, 0);
+      power = this.power;
+      this.fft.powerSpectrumOfInput(power);
     }
-    let mean = 0;
-    if (c.removeDcOffset) {
-      let sum = 0;
-      for (let i = 0; i < len; i++) sum += src[off + i]!;
-      mean = sum / len;
-    }
-    // One backwards pass: DC removal, raw energy, pre-emphasis (Kaldi's first sample uses
-    // itself), window (pre-multiplied by sampleScale), windowed energy, written straight into
-    // the FFT's input buffer.
-    const p = c.preemphasisCoefficient;
-    const ws = this.scaledWindow;
-    const input = this.fft.input;
-    let rawE = 0;
-    let winE = 0;
-    let cur = src[off + len - 1]! - mean;
-    for (let i = len - 1; i > 0; i--) {
-      const prev = src[off + i - 1]! - mean;
-      const v = (cur - p * prev) * ws[i]!;
-      rawE += cur * cur;
-      winE += v * v;
-      input[i] = v;
-      cur = prev;
-    }
-    const v0 = (cur - p * cur) * ws[0]!;
-    rawE += cur * cur;
-    winE += v0 * v0;
-    input[0] = v0;
-    input.fill(0, len);
-    rawE *= this.config.sampleScale * this.config.sampleScale;
+    const rawE = this.rawE * c.sampleScale * c.sampleScale;
+    const winE = this.winE;
     const logEnergy = this.floorLogEnergy(c.rawEnergy ? rawE : winE);
-    const power = this.power;
-    this.fft.powerSpectrumOfInput(power);
     const nBins = power.length;
     if (c.kind === 'spectrogram') {
       out[o] = logEnergy;
@@ -171,6 +159,55 @@ export class KaldiExtractor {
       return;
     }
     this.cepstra(mel, logEnergy, out, o);
+  }
+
+  /** Mirrored (edge) or dithered frame samples into `scratch`, on the signal's scale. */
+  private fillScratch(samples: Float32Array, start: number, noise: Rng | null): void {
+    const buf = this.scratch;
+    const len = this.length;
+    extractFrame(samples, start, len, 1, buf);
+    if (noise !== null) {
+      // Dither is on the int16 scale.
+      const d = this.config.dither / this.config.sampleScale;
+      for (let i = 0; i < len; i++) buf[i] = buf[i]! + d * noise.normal();
+    }
+  }
+
+  /**
+   * JavaScript path of the frame preparation (the WebAssembly kernel does the same): one
+   * backwards pass for DC removal, raw energy, pre-emphasis (Kaldi's first sample uses itself),
+   * window (pre-multiplied by sampleScale) and windowed energy, written into the FFT's input.
+   */
+  private prepareJs(src: Float32Array, off: number): void {
+    const c = this.config;
+    const len = this.length;
+    let mean = 0;
+    if (c.removeDcOffset) {
+      let sum = 0;
+      for (let i = 0; i < len; i++) sum += src[off + i]!;
+      mean = sum / len;
+    }
+    const p = c.preemphasisCoefficient;
+    const ws = this.scaledWindow;
+    const input = this.fft.input;
+    let rawE = 0;
+    let winE = 0;
+    let cur = src[off + len - 1]! - mean;
+    for (let i = len - 1; i > 0; i--) {
+      const prev = src[off + i - 1]! - mean;
+      const v = (cur - p * prev) * ws[i]!;
+      rawE += cur * cur;
+      winE += v * v;
+      input[i] = v;
+      cur = prev;
+    }
+    const v0 = (cur - p * cur) * ws[0]!;
+    rawE += cur * cur;
+    winE += v0 * v0;
+    input[0] = v0;
+    input.fill(0, len);
+    this.rawE = rawE;
+    this.winE = winE;
   }
 
   private cepstra(mel: Float64Array, logEnergy: number, out: Float32Array, o: number): void {

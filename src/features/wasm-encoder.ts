@@ -82,6 +82,18 @@ export class Code {
   i32LeU(): this {
     return this.op(0x4d);
   }
+  i32GtU(): this {
+    return this.op(0x4b);
+  }
+  /** f32.load at (address operand + offset), promoted to f64. */
+  f32LoadAsF64(offset: number): this {
+    this.op(0x2a, 2);
+    uleb(offset, this.bytes);
+    return this.op(0xbb);
+  }
+  f64Div(): this {
+    return this.op(0xa3);
+  }
   /** i32.load at (address operand + offset), 4-byte aligned. */
   i32Load(offset: number): this {
     this.op(0x28, 2);

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { computeFeatures, frameCount, resolveFeatureConfig } from '../../../src/features/index.js';
+import { computeFeatures, frameCount, KaldiExtractor, resolveFeatureConfig } from '../../../src/features/index.js';
 import { goldenSignal, kaldiGolden, maxDiff } from './golden-helpers.js';
 
 // torchaudio computes in float32; values up to ~100 (C0, log energies) carry float32 rounding of
@@ -33,4 +33,20 @@ test('MFCC, fbank and spectrogram match torchaudio.compliance.kaldi on every gol
   }
   // Printed so the tolerance actually reached can be reported (docs/features.md).
   console.log(`kaldi golden: max abs diff ${worstAbs.toExponential(2)}, max rel diff ${worstRel.toExponential(2)}`);
+});
+
+test('the JavaScript path (no WebAssembly) gives the same features as the WebAssembly kernel', () => {
+  let worst = 0;
+  for (const c of kaldiGolden().cases) {
+    const config = resolveFeatureConfig(c.config);
+    const signal = goldenSignal(c.rate);
+    const js = new KaldiExtractor(config, c.rate, { useWasm: false }).compute(signal);
+    const wasm = new KaldiExtractor(config, c.rate).compute(signal);
+    assert.equal(js.frames, wasm.frames);
+    for (let i = 0; i < js.data.length; i++) worst = Math.max(worst, Math.abs(js.data[i]! - wasm.data[i]!) / Math.max(1, Math.abs(wasm.data[i]!)));
+    const d = maxDiff(js.data, c.values);
+    assert.ok(d.abs <= 1e-3 || d.rel <= 1e-5, `${c.name} @ ${c.rate}: JS path differs from torchaudio by ${d.abs}`);
+  }
+  // Both compute in Float64; only the order of additions differs.
+  assert.ok(worst < 1e-5, String(worst));
 });

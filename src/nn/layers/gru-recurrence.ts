@@ -1,15 +1,17 @@
 /**
  * The GRU recurrence as one differentiable op with a hand-written backward pass (BPTT).
  * Autodiff through a per-step graph costs tfjs dearly: every slice's gradient is a full-size pad,
- * every saved tensor a clone, and the weight gradients are T separate matmuls. Here the forward
- * runs ~13 small kernels a step; the backward ~20, and the recurrent weight gradient is one
- * matmul over all steps at the end.
+ * every saved tensor a clone, and the weight gradients are T separate matmuls. On wasm and cpu
+ * each step is one matmul plus one custom gate kernel (gru-kernels.ts) forward and the same
+ * backward; on other backends it falls back to ~13 standard ops forward and ~20 backward. The
+ * recurrent weight gradient is one matmul over all steps at the end.
  *
  * Cell (reset after the recurrent product): with xp = x W + b precomputed for all frames,
  *   [hz hr hn] = h U + c,  z = σ(xz + hz),  r = σ(xr + hr),  n = tanh(xn + r ⊙ hn),
  *   h' = n + z ⊙ (h − n),  and with a mask m ∈ {0,1}: h' ← h + m ⊙ (h' − h).
  */
 import * as tf from '@tensorflow/tfjs';
+import { GRU_STEP, GRU_STEP_GRAD, hasGruKernels } from './gru-kernels.js';
 
 type Saver = (tensors: tf.Tensor[]) => void;
 
@@ -37,7 +39,77 @@ function stackFrames(xs: tf.Tensor2D[]): tf.Tensor3D {
  * @param reverse run from the last frame to the first (the backward direction).
  * @returns [batch, frames, H] hidden states, aligned with the input frames.
  */
-export function gruRecurrence(xp: tf.Tensor3D, u: tf.Tensor2D, c: tf.Tensor1D, mask: tf.Tensor2D | null, reverse: boolean): tf.Tensor3D {
+export function gruRecurrence(
+  xp: tf.Tensor3D,
+  u: tf.Tensor2D,
+  c: tf.Tensor1D,
+  mask: tf.Tensor2D | null,
+  reverse: boolean,
+  implementation: 'auto' | 'kernels' | 'ops' = 'auto',
+): tf.Tensor3D {
+  const useKernels = implementation === 'kernels' || (implementation === 'auto' && hasGruKernels());
+  return useKernels ? recurrenceWithKernels(xp, u, c, mask, reverse) : recurrenceWithOps(xp, u, c, mask, reverse);
+}
+
+/**
+ * The recurrence with the step kernels of gru-kernels.ts (wasm and cpu): per step and direction
+ * one fused matmul and one gate kernel forward, one gate kernel and one matmul backward.
+ */
+function recurrenceWithKernels(xp: tf.Tensor3D, u: tf.Tensor2D, c: tf.Tensor1D, mask: tf.Tensor2D | null, reverse: boolean): tf.Tensor3D {
+  const [b, t] = xp.shape;
+  const h = u.shape[0];
+  const order = Array.from({ length: t }, (_, i) => (reverse ? t - 1 - i : i));
+  const masked = mask !== null;
+  const m = mask ?? tf.ones([b, t]);
+  const op = tf.customGrad(((xpIn: tf.Tensor3D, uIn: tf.Tensor2D, cIn: tf.Tensor1D, mIn: tf.Tensor2D, save: Saver) => {
+    const xpT = tf.transpose(xpIn, [1, 0, 2]);
+    const mT = tf.transpose(mIn);
+    let state = tf.zeros([b, h]) as tf.Tensor2D;
+    const outs = new Array<tf.Tensor2D>(t);
+    const keep: tf.Tensor[] = [state];
+    for (const i of order) {
+      const hp = tf.fused.matMul({ a: state, b: uIn, bias: cIn });
+      const [next, cache] = tf.engine().runKernel(GRU_STEP, { xp: xpT, hp, h: state, mask: mT }, { t: i, masked }) as tf.Tensor[];
+      keep.push(next!, cache!);
+      outs[i] = next as tf.Tensor2D;
+      state = next as tf.Tensor2D;
+    }
+    save(keep);
+    const value = stackFrames(outs);
+    const gradFunc = (dy: tf.Tensor3D, saved: tf.Tensor[]): tf.Tensor[] => {
+      const dyT = tf.transpose(dy, [1, 0, 2]);
+      // The mask input may already be disposed when unmasked (a tf.ones made by the caller), so
+      // it is only touched when it carries information.
+      const mT2 = masked ? tf.transpose(mIn) : null;
+      const uT = tf.transpose(uIn);
+      let dhRec = tf.zeros([b, h]) as tf.Tensor2D;
+      let dhDir = dhRec;
+      const dxp = new Array<tf.Tensor2D>(t);
+      const dhps: tf.Tensor2D[] = [];
+      const hPrevs: tf.Tensor2D[] = [];
+      for (let s = t - 1; s >= 0; s--) {
+        const i = order[s]!;
+        const hPrev = saved[s === 0 ? 0 : 2 * s - 1]! as tf.Tensor2D;
+        const cache = saved[2 * s + 2]!;
+        const [dxpI, dhp, dhOut] = tf.engine().runKernel(GRU_STEP_GRAD, { dy: dyT, dhRec, dhDir, h: hPrev, cache, mask: mT2 ?? hPrev }, { t: i, masked }) as tf.Tensor2D[];
+        dxp[i] = dxpI!;
+        dhps.push(dhp!);
+        hPrevs.push(hPrev);
+        dhRec = tf.fused.matMul({ a: dhp!, b: uT }) as tf.Tensor2D;
+        dhDir = dhOut!;
+      }
+      const dhpAll = tf.concat(dhps, 0);
+      const du = tf.matMul(tf.concat(hPrevs, 0), dhpAll, true, false);
+      const dc = tf.sum(dhpAll, 0);
+      return [stackFrames(dxp), du, dc, tf.zeros([b, t])];
+    };
+    return { value, gradFunc };
+  }) as unknown as (...args: (tf.Tensor | Saver)[]) => { value: tf.Tensor3D; gradFunc: (dy: tf.Tensor3D, saved: tf.Tensor[]) => tf.Tensor[] });
+  return op(xp, u, c, m) as tf.Tensor3D;
+}
+
+/** The recurrence from standard tfjs ops (any backend). */
+function recurrenceWithOps(xp: tf.Tensor3D, u: tf.Tensor2D, c: tf.Tensor1D, mask: tf.Tensor2D | null, reverse: boolean): tf.Tensor3D {
   const [b, t] = xp.shape;
   const h = u.shape[0];
   const order = Array.from({ length: t }, (_, i) => (reverse ? t - 1 - i : i));
@@ -95,7 +167,7 @@ export function gruRecurrence(xp: tf.Tensor3D, u: tf.Tensor2D, c: tf.Tensor1D, m
       const dhpAll = tf.concat(dhps, 0);
       const du = tf.matMul(tf.concat(hPrevs, 0), dhpAll, true, false);
       const dc = tf.sum(dhpAll, 0);
-      return [stackFrames(dxp), du, dc, tf.zerosLike(mIn)];
+      return [stackFrames(dxp), du, dc, tf.zeros([b, t])];
     };
     return { value, gradFunc };
   }) as unknown as (...args: (tf.Tensor | Saver)[]) => { value: tf.Tensor3D; gradFunc: (dy: tf.Tensor3D, saved: tf.Tensor[]) => tf.Tensor[] });

@@ -2,6 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { FusedBiGRU } from '../../../src/nn/layers/fused-bigru.js';
+import { gruRecurrence } from '../../../src/nn/layers/gru-recurrence.js';
+import { selectBackend } from '../../../src/nn/backend.js';
 import { Rng } from '../../../src/util/rng.js';
 
 await tf.setBackend('cpu');
@@ -109,4 +111,37 @@ test('with a mask, right-padding does not change the real frames (both direction
   const a = (layer.apply(tf.tensor3d(real, [1, 5, d])) as tf.Tensor).arraySync() as number[][][];
   const b = (layer.call(tf.tensor3d(padded, [1, 8, d]), { mask }) as tf.Tensor).arraySync() as number[][][];
   for (let i = 0; i < 5; i++) for (let j = 0; j < 2 * h; j++) assert.ok(Math.abs(a[0]![i]![j]! - b[0]![i]![j]!) < 1e-6, `frame ${i} unit ${j}`);
+});
+
+test('GRU step kernels (wasm and cpu) give the same values and gradients as the op-based recurrence', async () => {
+  await selectBackend('wasm', {});
+  const rng = new Rng(21);
+  const [b, t, h] = [3, 5, 4];
+  const xp = Array.from({ length: b * t * 3 * h }, () => rng.normal());
+  const u = Array.from({ length: h * 3 * h }, () => rng.normal() * 0.5);
+  const c = Array.from({ length: 3 * h }, () => rng.normal() * 0.5);
+  const w = Array.from({ length: b * t * h }, () => rng.normal());
+  for (const backend of ['cpu', 'wasm']) {
+    await tf.setBackend(backend);
+    for (const masked of [false, true]) {
+      for (const reverse of [false, true]) {
+        const mask = masked ? tf.tensor2d([[1, 1, 1, 1, 1], [1, 1, 1, 0, 0], [1, 0, 0, 0, 0]]) : null;
+        const f = (impl: 'kernels' | 'ops') => (x: tf.Tensor, uu: tf.Tensor, cc: tf.Tensor): tf.Scalar =>
+          tf.sum(tf.mul(gruRecurrence(x as tf.Tensor3D, uu as tf.Tensor2D, cc as tf.Tensor1D, mask, reverse, impl), tf.tensor3d(w, [b, t, h])));
+        const args = [tf.tensor3d(xp, [b, t, 3 * h]), tf.tensor2d(u, [h, 3 * h]), tf.tensor1d(c)];
+        const vk = tf.valueAndGrads(f('kernels'))(args);
+        const vo = tf.valueAndGrads(f('ops'))(args);
+        const what = `${backend} masked=${masked} reverse=${reverse}`;
+        assert.ok(Math.abs(vk.value.dataSync()[0]! - vo.value.dataSync()[0]!) < 1e-4, `${what}: value`);
+        vk.grads.forEach((g, k) => {
+          const a = g.dataSync();
+          const o = vo.grads[k]!.dataSync();
+          let max = 0;
+          a.forEach((v, j) => (max = Math.max(max, Math.abs(v - o[j]!))));
+          assert.ok(max < 1e-4, `${what}: grad ${k} differs by ${max}`);
+        });
+      }
+    }
+  }
+  await tf.setBackend('cpu');
 });

@@ -36,6 +36,15 @@ export interface FrameKernelSpec {
   removeDc: boolean;
   /** [length] window times sampleScale. */
   window: Float64Array;
+  /** Mel bank applied to the power spectrum (null: the kernel stops at the power spectrum). */
+  mel: {
+    /** First FFT bin of each filter. */
+    first: Int32Array;
+    /** Weights of each filter. */
+    weights: Float64Array[];
+    /** Take the square root of the power first (Kaldi use-power=false). */
+    magnitude: boolean;
+  } | null;
 }
 
 /** A frame kernel: copy a frame into `frame`, call `run`, read `energies` and `power`. */
@@ -44,9 +53,42 @@ export interface WasmFrameKernel {
   frame: Float32Array;
   /** [2] raw energy (signal scale, times sampleScale^2 still to apply) and windowed energy, after `run`. */
   energies: Float64Array;
-  /** [n+1] power spectrum after `run`. */
+  /** [n+1] power spectrum after `run` (magnitude when the mel spec asks for it). */
   power: Float64Array;
+  /** [bins] mel energies after `run`, when the spec has a mel bank (else empty). */
+  mel: Float64Array;
   run(): void;
+}
+
+/** Optional magnitude, then each mel filter's weighted sum of the spectrum into MEL. */
+function melStage(c: Code, mel: NonNullable<FrameKernelSpec['mel']>, n: number, OUT: number, MW: number, MEL: number): void {
+  const b = c.local(I32);
+  const w = c.local(I32);
+  const acc = c.local(F64);
+  if (mel.magnitude) {
+    c.i32(0).set(b);
+    c.loop(() => {
+      c.get(b).get(b).f64Load(OUT).f64Sqrt().f64Store(OUT);
+      c.get(b).i32(8).i32Add().set(b);
+      c.get(b).i32(8 * (n + 1)).i32LtU();
+    });
+  }
+  let offset = 0;
+  mel.weights.forEach((weights, m) => {
+    c.f64Const(0).set(acc);
+    if (weights.length > 0) {
+      // b walks the spectrum from the filter's first bin, w its weights.
+      c.i32(8 * mel.first[m]!).set(b).i32(MW + 8 * offset).set(w);
+      c.loop(() => {
+        c.get(acc).get(w).f64Load(0).get(b).f64Load(OUT).f64Mul().f64Add().set(acc);
+        c.get(b).i32(8).i32Add().set(b);
+        c.get(w).i32(8).i32Add().set(w);
+        c.get(w).i32(MW + 8 * (offset + weights.length)).i32LtU();
+      });
+    }
+    c.i32(8 * m).get(acc).f64Store(MEL);
+    offset += weights.length;
+  });
 }
 
 /**
@@ -294,7 +336,11 @@ function build(n: number, spec: FrameKernelSpec | null): { fft: WasmFft; kernel:
   const REV = WI + 8 * (n + 1);
   const EN = REV + 4 * n + 8;
   const WS = EN + 16;
-  const FR = WS + 8 * (spec?.length ?? 0);
+  const melBins = spec?.mel?.weights.length ?? 0;
+  const melWeights = spec?.mel?.weights.reduce((t, w) => t + w.length, 0) ?? 0;
+  const MEL = WS + 8 * (spec?.length ?? 0);
+  const MW = MEL + 8 * melBins;
+  const FR = MW + 8 * melWeights;
   const end = FR + 4 * (spec?.length ?? 0) + 16;
   const fft = (c: Code): void => {
     firstStage(c, n, RE, IM);
@@ -323,6 +369,7 @@ function build(n: number, spec: FrameKernelSpec | null): { fft: WasmFft; kernel:
       packStage(frame, n, RE, IM, NAT, REV);
       fft(frame);
       splitStage(frame, n, RE, IM, WR, WI, OUT);
+      if (spec.mel !== null) melStage(frame, spec.mel, n, OUT, MW, MEL);
       functions.push({ name: 'frame', code: frame });
     }
     const bytes = buildModule(Math.ceil(end / 65536), functions);
@@ -373,10 +420,17 @@ function build(n: number, spec: FrameKernelSpec | null): { fft: WasmFft; kernel:
   let kernel: WasmFrameKernel | null = null;
   if (spec !== null) {
     new Float64Array(memory.buffer, WS, spec.length).set(spec.window);
+    const mw = new Float64Array(memory.buffer, MW, melWeights);
+    let o = 0;
+    for (const w of spec.mel?.weights ?? []) {
+      mw.set(w, o);
+      o += w.length;
+    }
     kernel = {
       frame: new Float32Array(memory.buffer, FR, spec.length),
       energies: new Float64Array(memory.buffer, EN, 2),
       power,
+      mel: new Float64Array(memory.buffer, MEL, melBins),
       run: instance.exports['frame'] as () => void,
     };
   }

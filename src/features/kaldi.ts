@@ -64,11 +64,6 @@ export class KaldiExtractor {
     this.scaledWindow = featureWindow(config.windowType, g.length, config.blackmanCoeff).map((w) => w * config.sampleScale);
     this.fft = realFftPlan(g.paddedLength);
     this.scratch = new Float32Array(g.length);
-    const half = g.paddedLength / 2;
-    this.kernel =
-      options.useWasm === false || (half & (half - 1)) !== 0
-        ? null
-        : createWasmFrameKernel(half, { length: g.length, preemphasis: config.preemphasisCoefficient, removeDc: config.removeDcOffset, window: this.scaledWindow });
     this.power = new Float64Array(g.paddedLength / 2 + 1);
     const bank = config.kind === 'spectrogram' ? { offsets: new Int32Array(0), weights: [] } : melBank(config.numMelBins, g.paddedLength, sampleRate, config.lowFreq, config.highFreq);
     const nMel = bank.weights.length;
@@ -86,6 +81,17 @@ export class KaldiExtractor {
     this.dct = config.kind === 'mfcc' ? dctMatrix(config.numCeps, config.numMelBins) : new Float64Array(0);
     this.lifter = lifterCoefficients(config.numCeps, config.cepstralLifter);
     this.logEnergyFloor = config.energyFloor > 0 ? Math.log(config.energyFloor) : -Infinity;
+    const half = g.paddedLength / 2;
+    this.kernel =
+      options.useWasm === false || (half & (half - 1)) !== 0
+        ? null
+        : createWasmFrameKernel(half, {
+            length: g.length,
+            preemphasis: config.preemphasisCoefficient,
+            removeDc: config.removeDcOffset,
+            window: this.scaledWindow,
+            mel: config.kind === 'spectrogram' ? null : { first: bank.offsets, weights: bank.weights, magnitude: !config.usePower },
+          });
   }
 
   /** Number of frames for `numSamples` samples. */
@@ -138,18 +144,24 @@ export class KaldiExtractor {
       for (let k = 1; k < nBins; k++) out[o + k] = Math.log(Math.max(power[k]!, FLOAT_EPSILON));
       return;
     }
-    if (!c.usePower) for (let k = 0; k < nBins; k++) power[k] = Math.sqrt(power[k]!);
     const mel = this.mel;
     const nMel = mel.length;
     const useLog = c.kind === 'mfcc' || c.useLogFbank;
-    const flat = this.melFlat;
-    for (let m = 0; m < nMel; m++) {
-      const first = this.melFirst[m]!;
-      const start = this.melStart[m]!;
-      const count = this.melLength[m]!;
-      let s = 0;
-      for (let j = 0; j < count; j++) s += flat[start + j]! * power[first + j]!;
-      mel[m] = useLog ? Math.log(Math.max(s, FLOAT_EPSILON)) : s;
+    if (kernel !== null) {
+      // The kernel has applied the mel bank (and the magnitude) already.
+      const km = kernel.mel;
+      for (let m = 0; m < nMel; m++) mel[m] = useLog ? Math.log(Math.max(km[m]!, FLOAT_EPSILON)) : km[m]!;
+    } else {
+      if (!c.usePower) for (let k = 0; k < nBins; k++) power[k] = Math.sqrt(power[k]!);
+      const flat = this.melFlat;
+      for (let m = 0; m < nMel; m++) {
+        const first = this.melFirst[m]!;
+        const start = this.melStart[m]!;
+        const count = this.melLength[m]!;
+        let s = 0;
+        for (let j = 0; j < count; j++) s += flat[start + j]! * power[first + j]!;
+        mel[m] = useLog ? Math.log(Math.max(s, FLOAT_EPSILON)) : s;
+      }
     }
     if (c.kind === 'fbank') {
       let base = o;

@@ -94,6 +94,9 @@ export class Code {
   f64Div(): this {
     return this.op(0xa3);
   }
+  f64Sqrt(): this {
+    return this.op(0x9f);
+  }
   /** i32.load at (address operand + offset), 4-byte aligned. */
   i32Load(offset: number): this {
     this.op(0x28, 2);

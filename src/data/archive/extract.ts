@@ -82,12 +82,15 @@ function runInWorkers(jobs: ShardJob[], numJobs: number, onUtterance: (frames: n
       for (const w of workers) void w.terminate();
       reject(e);
     };
+    // Workers told to exit (no more jobs) may end before the others finish; any other exit is a failure.
+    const dismissed = new Set<Worker>();
+    const dismiss = (w: Worker): void => {
+      dismissed.add(w);
+      w.postMessage({ type: 'exit' } satisfies ToWorker);
+    };
     const feed = (w: Worker): void => {
-      if (next < jobs.length) {
-        w.postMessage({ type: 'job', job: jobs[next++]! } satisfies ToWorker);
-      } else {
-        w.postMessage({ type: 'exit' } satisfies ToWorker);
-      }
+      if (next < jobs.length) w.postMessage({ type: 'job', job: jobs[next++]! } satisfies ToWorker);
+      else dismiss(w);
     };
     const count = Math.max(1, Math.min(numJobs, jobs.length));
     for (let i = 0; i < count; i++) {
@@ -100,7 +103,7 @@ function runInWorkers(jobs: ShardJob[], numJobs: number, onUtterance: (frames: n
           results[msg.result.index] = msg.result;
           done += 1;
           if (done === jobs.length) {
-            for (const x of workers) x.postMessage({ type: 'exit' } satisfies ToWorker);
+            for (const x of workers) if (!dismissed.has(x)) dismiss(x);
             resolvePromise(results);
           } else {
             feed(w);
@@ -109,7 +112,7 @@ function runInWorkers(jobs: ShardJob[], numJobs: number, onUtterance: (frames: n
       });
       w.on('error', (e) => fail(e instanceof Error ? e : new Error(String(e))));
       w.on('exit', (code) => {
-        if (code !== 0 && done < jobs.length) fail(new HibikiError('WORKER_EXITED', `feature worker exited with code ${code}`, {}, 1));
+        if (!dismissed.has(w)) fail(new HibikiError('WORKER_EXITED', `feature worker exited unexpectedly with code ${code}`, {}, 1));
       });
       feed(w);
     }
@@ -126,6 +129,9 @@ export async function extractFeatureArchive(options: ExtractOptions): Promise<Ar
   const { outDir, config } = options;
   const uttsPerShard = options.uttsPerShard ?? 500;
   const items = [...options.items].sort((a, b) => compareIds(a.utt, b.utt));
+  if (items.length === 0) {
+    throw new HibikiError('ARCHIVE_NO_UTTERANCES', 'nothing to extract', { file: outDir, expected: 'at least one utterance', found: 'none' });
+  }
   for (let i = 1; i < items.length; i++) {
     if (items[i]!.utt === items[i - 1]!.utt) {
       throw new HibikiError('DUPLICATE_UTTERANCE', 'utterance id listed twice', { utterance: items[i]!.utt, file: items[i]!.path });

@@ -119,6 +119,7 @@ test('too-short utterances are left out and reported; a missing file is FILE_NOT
   assert.equal(openFeatureArchive(outDir).has('short'), false);
   await assert.rejects(extractFeatureArchive({ items: [{ utt: 'x', path: join(corpus.dir, 'nope.wav') }], outDir, config, numJobs: 0 }), { code: 'FILE_NOT_FOUND', utterance: 'x' });
   await assert.rejects(extractFeatureArchive({ items: [corpus.items[0]!, corpus.items[0]!], outDir, config, numJobs: 0 }), { code: 'DUPLICATE_UTTERANCE' });
+  await assert.rejects(extractFeatureArchive({ items: [], outDir, config, numJobs: 2 }), { code: 'ARCHIVE_NO_UTTERANCES' });
 });
 
 test('errors inside a worker thread come back as the same HibikiError', async () => {

@@ -4,7 +4,9 @@
  * extract (scaled to the int16 range) -> dither -> remove DC -> raw log energy -> pre-emphasis
  * -> window -> zero-pad -> power spectrum -> mel bank -> log -> DCT -> lifter -> energy.
  * An extractor precomputes everything that depends only on (config, sample rate) and reuses its
- * buffers, so the per-frame loop allocates nothing.
+ * buffers, so the per-frame loop allocates nothing. Steps from DC removal to the mel bank run in a
+ * WebAssembly kernel generated for the extractor (fft-wasm.ts) when available, else in the
+ * JavaScript methods below; logs, DCT, lifter and energy are computed here.
  */
 import type { Rng } from '../util/rng.js';
 import { Rng as RngClass } from '../util/rng.js';

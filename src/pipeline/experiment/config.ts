@@ -130,7 +130,14 @@ export const experimentConfigSchema = z
     } else if (c.model.type !== 'mlp' && c.model.subsampling !== 1) {
       bad(['model', 'subsampling'], '1 for frame-level tasks (outputs must stay aligned with frames)', c.model.subsampling);
     }
+    const monitor = c.train.monitor;
+    if (monitor !== null && !DEV_METRICS[c.task].includes(monitor.metric)) {
+      bad(['train', 'monitor', 'metric'], `a dev metric of the ${c.task} task: ${DEV_METRICS[c.task].join(' | ')}`, monitor.metric);
+    }
   });
+
+/** The dev metrics the validation function reports per task (see scoring.ts devValidator). */
+export const DEV_METRICS: Record<ExperimentTask, readonly string[]> = { frame: ['fer', 'nll', 'ece'], multilabel: ['f1', 'precision', 'recall'], ctc: ['ter'] };
 
 /** A resolved experiment config (no optional fields). */
 export interface ExperimentConfig {

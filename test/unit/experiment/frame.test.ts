@@ -104,6 +104,14 @@ test('a bad config gives CONFIG_INVALID with the path', () => {
     () => configOf(['loss.smoothing=binary']),
     (e: unknown) => e instanceof HibikiError && e.code === 'CONFIG_INVALID' && /loss\.smoothing/.test(e.message),
   );
+  assert.throws(
+    () => configOf(['train.monitor={metric: wer, mode: min}']),
+    (e: unknown) => e instanceof HibikiError && e.code === 'CONFIG_INVALID' && /train\.monitor\.metric/.test(e.message),
+  );
+  assert.throws(
+    () => configOf(['model={type: tdnn, subsampling: 2}']),
+    (e: unknown) => e instanceof HibikiError && e.code === 'CONFIG_INVALID' && /model\.subsampling/.test(e.message),
+  );
   const bad = join(root, 'bad.yaml');
   writeFileSync(bad, 'task: frame\nmodel:\n  type: mlp\n  hiden: [3]\n');
   assert.throws(

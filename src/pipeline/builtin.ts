@@ -6,9 +6,10 @@
  */
 import type { z } from 'zod';
 import type { StageKind } from './registry.js';
+import { RECIPE_STAGE_KINDS } from './stages/index.js';
 
 /** Stage kinds every recipe can use. */
-export const BUILTIN_STAGE_KINDS: StageKind[] = [];
+export const BUILTIN_STAGE_KINDS: StageKind[] = [...RECIPE_STAGE_KINDS];
 
 /** Config sections validated (and defaulted) in every recipe that has them. */
 export const BUILTIN_CONFIG_SECTIONS: Record<string, z.ZodType> = {};

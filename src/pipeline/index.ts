@@ -18,3 +18,4 @@ export { runRecipe, formatRunSummary, stageIndex, type RunOptions, type RunSumma
 export type { StageReport, StageStatus } from './execute.js';
 export { findPrepareModule, type PrepareModule, type HibikiApi } from './prepare-module.js';
 export * from './experiment/index.js';
+export * from './stages/index.js';

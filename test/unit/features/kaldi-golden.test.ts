@@ -50,3 +50,23 @@ test('the JavaScript path (no WebAssembly) gives the same features as the WebAss
   // Both compute in Float64; only the order of additions differs.
   assert.ok(worst < 1e-5, String(worst));
 });
+
+test('WebAssembly kernel and JavaScript path agree on options the golden cases reach only through one of them', () => {
+  const configs = [
+    { kind: 'fbank', usePower: false, preemphasisCoefficient: 0, useEnergy: true },
+    { kind: 'fbank', useLogFbank: false, removeDcOffset: false },
+    { kind: 'mfcc', usePower: false, windowType: 'hanning', frameLengthMs: 32, frameShiftMs: 8 },
+    { kind: 'spectrogram', rawEnergy: false, snipEdges: false },
+    { kind: 'mfcc', dither: 1, seed: 5 },
+  ];
+  for (const input of configs) {
+    const config = resolveFeatureConfig(input);
+    for (const rate of [8000, 44100]) {
+      const signal = goldenSignal(rate);
+      const js = new KaldiExtractor(config, rate, { useWasm: false }).compute(signal);
+      const wasm = new KaldiExtractor(config, rate).compute(signal);
+      const d = maxDiff(js.data, wasm.data);
+      assert.ok(d.rel < 1e-5, `${JSON.stringify(input)} @ ${rate}: ${d.rel}`);
+    }
+  }
+});

@@ -14,6 +14,7 @@ import {
 } from '../../../src/pipeline/experiment/index.js';
 import { readEvaluation, type MetricsRecord } from '../../../src/eval/index.js';
 import { readJsonl } from '../../../src/util/jsonl.js';
+import { alignmentToFrameTargets, readDataDir, Vocabulary } from '../../../src/data/index.js';
 import { writeSequenceCorpus } from './tones.js';
 
 const root = mkdtempSync(join(tmpdir(), 'hibiki-exp-frame-'));
@@ -85,6 +86,15 @@ test('frame task: trains below chance, eval metrics match recomputation, infer e
   const dec = await decodeExperiment({ expDir, data: { dataDir: join(root, 'dev'), name: 'dev' }, numJobs: 0 });
   const lines = readFileSync(join(dec.outDir, 'frame-labels.txt'), 'utf8').trim().split('\n');
   const decoded = new Map(lines.map((l) => [l.split(' ')[0]!, l.split(' ').slice(1)]));
+  // Recompute the confusion matrix from the decoded labels and the reference alignment.
+  const dev = readDataDir(join(root, 'dev'));
+  const vocab = Vocabulary.fromLabels(f.perClass.map((c) => c.label));
+  const confusion = vocab.labels.map(() => vocab.labels.map(() => 0));
+  for (const [utt, hyp] of decoded) {
+    const ref = alignmentToFrameTargets(dev.alignment!.get(utt)!, hyp.length, { lengthSec: 0.025, shiftSec: 0.01, snipEdges: true }, vocab).labels;
+    hyp.forEach((h, t) => (confusion[ref[t]!]![vocab.index(h)]! += 1));
+  }
+  assert.deepEqual(confusion, f.confusion);
   const results = await inferFiles({ modelDir: expDir, wavs: [join(root, 'dev', 'wav', 'utt000.wav'), join(root, 'dev', 'wav', 'utt002.wav')], posteriors: true, segments: true });
   assert.equal(results.length, 2);
   for (const r of results) {

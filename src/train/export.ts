@@ -11,8 +11,9 @@ import * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
 import { validateConfig } from '../config/validate.js';
 import { HibikiError } from '../errors.js';
-import { writeJsonAtomic } from '../util/atomic.js';
+import { writeFileAtomic, writeJsonAtomic } from '../util/atomic.js';
 import { log } from '../util/log.js';
+import { LAYERS_MODULE_CLASSES, LAYERS_MODULE_FILE, LAYERS_MODULE_SOURCE } from './export-layers-module.js';
 import { fileLoadHandler, fileSaveHandler, swapDir } from './model-io.js';
 
 const frontendSchema = z.looseObject({
@@ -32,6 +33,8 @@ const frontendSchema = z.looseObject({
   labelPrior: z.array(z.number()).optional(),
   /** Custom (non-tfjs) layer classes the model needs registered before loading. */
   customLayers: z.array(z.string()).optional(),
+  /** The standalone module in the export directory that registers `customLayers` (see docs/training.md). */
+  layersModule: z.string().optional(),
 });
 
 /** Contents of frontend.json; extra keys are kept. */
@@ -134,7 +137,14 @@ export async function exportModel(source: string | tf.LayersModel, outDir: strin
   await model.save(inferenceTopology(fileSaveHandler(tmp), custom));
   if (custom.size > 0) {
     doc['customLayers'] = [...custom].sort();
-    log('warn', 'the exported model uses custom layer classes: register them before loading it', { classes: [...custom] });
+    const unknown = [...custom].filter((c) => !LAYERS_MODULE_CLASSES.includes(c));
+    if (unknown.length === 0) {
+      // Plain tfjs loads the model once this module (no imports, no hibiki code) registered them.
+      writeFileAtomic(join(tmp, LAYERS_MODULE_FILE), LAYERS_MODULE_SOURCE);
+      doc['layersModule'] = LAYERS_MODULE_FILE;
+    } else {
+      log('warn', 'the exported model uses custom layer classes: register them before loading it', { classes: unknown });
+    }
   }
   writeJsonAtomic(join(tmp, 'frontend.json'), doc);
   swapDir(tmp, outDir);

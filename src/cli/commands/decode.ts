@@ -4,10 +4,12 @@
  * multi-label models a DCASE event list (docs/cli.md).
  */
 import type { Command } from 'commander';
+import { BACKEND_NAMES, type BackendName } from '../../nn/index.js';
 import { decodeExperiment } from '../../pipeline/index.js';
 import { intOption, setNameOf } from './train.js';
 
 interface DecodeCliOptions {
+  backend?: BackendName;
   model: string;
   data: string;
   out: string;
@@ -25,6 +27,7 @@ export function registerDecode(program: Command): void {
     .requiredOption('--data <dir>', 'data directory to decode')
     .requiredOption('--out <dir>', 'output directory')
     .option('--beam <n>', 'ctc: beam width (0 or 1: greedy; default: the config)')
+    .option('--backend <name>', `tfjs backend: ${BACKEND_NAMES.join(' | ')} (default: the experiment config's)`)
     .option('--nj <n>', 'feature extraction threads (0: in the main thread)', '1')
     .option('--allow-outside-paths', 'accept wav.scp paths outside the data directory', false)
     .action(async (opts: DecodeCliOptions) => {
@@ -35,6 +38,7 @@ export function registerDecode(program: Command): void {
         numJobs: intOption(opts.nj, '--nj'),
         allowOutside: opts.allowOutsidePaths,
         ...(opts.beam === undefined ? {} : { beam: intOption(opts.beam, '--beam') }),
+        ...(opts.backend === undefined ? {} : { backend: opts.backend }),
       });
       process.stdout.write(`decoded ${s.utterances} utterances: ${s.files.join(', ')}\n`);
     });

@@ -4,10 +4,12 @@
  * docs/experiments.md); prints the headline numbers.
  */
 import type { Command } from 'commander';
+import { BACKEND_NAMES, type BackendName } from '../../nn/index.js';
 import { evaluateExperiment, type ExperimentMetrics } from '../../pipeline/index.js';
 import { intOption, setNameOf } from './train.js';
 
 interface EvalCliOptions {
+  backend?: BackendName;
   exp: string;
   data: string;
   name?: string;
@@ -54,6 +56,7 @@ export function registerEval(program: Command): void {
     .requiredOption('--data <dir>', 'data directory to evaluate on')
     .option('--name <set>', 'set name (default: the data directory name)')
     .option('--beam <n>', 'ctc: beam width (0 or 1: greedy; default: the config)')
+    .option('--backend <name>', `tfjs backend: ${BACKEND_NAMES.join(' | ')} (default: the experiment config's)`)
     .option('--nj <n>', 'feature extraction threads (0: in the main thread)', '1')
     .option('--allow-outside-paths', 'accept wav.scp paths outside the data directory', false)
     .option('--json', 'print the whole metrics record as JSON', false)
@@ -65,6 +68,7 @@ export function registerEval(program: Command): void {
         numJobs: intOption(opts.nj, '--nj'),
         allowOutside: opts.allowOutsidePaths,
         ...(opts.beam === undefined ? {} : { beam: intOption(opts.beam, '--beam') }),
+        ...(opts.backend === undefined ? {} : { backend: opts.backend }),
       });
       process.stdout.write(opts.json ? JSON.stringify(m, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v)) + '\n' : formatMetrics(m));
     });

@@ -3,9 +3,11 @@
  * per-frame labels of audio files from an exported model alone (docs/cli.md).
  */
 import type { Command } from 'commander';
+import { BACKEND_NAMES, type BackendName } from '../../nn/index.js';
 import { inferFiles, type InferResult } from '../../pipeline/index.js';
 
 interface InferCliOptions {
+  backend: BackendName;
   model: string;
   posteriors: boolean;
   segments: boolean;
@@ -36,9 +38,10 @@ export function registerInfer(program: Command): void {
     .argument('<wav...>', 'audio files (WAV or NIST SPHERE)')
     .option('--posteriors', 'print per-frame posteriors', false)
     .option('--segments', 'print segments (runs of labels, events, or CTC tokens with times)', false)
+    .option('--backend <name>', `tfjs backend: ${BACKEND_NAMES.join(' | ')}`, 'auto')
     .option('--json', 'one JSON object per file', false)
     .action(async (wavs: string[], opts: InferCliOptions) => {
-      const results = await inferFiles({ modelDir: opts.model, wavs, posteriors: opts.posteriors, segments: opts.segments });
+      const results = await inferFiles({ modelDir: opts.model, wavs, posteriors: opts.posteriors, segments: opts.segments, backend: opts.backend });
       for (const r of results) process.stdout.write(opts.json ? JSON.stringify(r) + '\n' : formatInferText(r));
     });
 }

@@ -26,6 +26,7 @@ import {
   type TrnEntry,
 } from '../../eval/index.js';
 import { ctcLoss } from '../../nn/ctc/index.js';
+import { selectBackend, type BackendName } from '../../nn/index.js';
 import { writeFileAtomic } from '../../util/atomic.js';
 import { readExperimentConfig, type ExperimentConfig } from './config.js';
 import { eventFileName, geometryOf, openDataset, type DatasetRef, type OpenDataset } from './datasets.js';
@@ -56,6 +57,8 @@ export interface EvaluateExperimentOptions {
   allowOutside?: boolean;
   /** ctc: beam width override (0/1 = greedy). */
   beam?: number;
+  /** tfjs backend; default the experiment config's `backend`. */
+  backend?: BackendName;
 }
 
 interface Prepared {
@@ -66,8 +69,9 @@ interface Prepared {
   ds: OpenDataset;
 }
 
-async function prepare(expDir: string, data: DatasetRef, options: { numJobs?: number; allowOutside?: boolean }): Promise<Prepared> {
+async function prepare(expDir: string, data: DatasetRef, options: { numJobs?: number; allowOutside?: boolean; backend?: BackendName }): Promise<Prepared> {
   const config = readExperimentConfig(expDir);
+  await selectBackend(options.backend ?? config.backend);
   const loaded = await loadExperimentModel(expDir);
   const vocab = Vocabulary.fromLabels(loaded.labels, { unk: config.labels.unk });
   const ds = await openDataset(data, loaded.features, expDir, {
@@ -207,6 +211,8 @@ export interface DecodeExperimentOptions {
   beam?: number;
   numJobs?: number;
   allowOutside?: boolean;
+  /** tfjs backend; default the experiment config's `backend`. */
+  backend?: BackendName;
 }
 
 export interface DecodeSummary {

@@ -7,6 +7,7 @@
 import { basename, extname } from 'node:path';
 import { readAudio, resample } from '../../audio/index.js';
 import { posteriorsToEvents } from '../../eval/index.js';
+import { selectBackend, type BackendName } from '../../nn/index.js';
 import { computeFeatures, type FeatureConfig, type FeatureMatrix } from '../../features/index.js';
 import { hashString, Rng } from '../../util/rng.js';
 import { frameGeometryOf } from '../../data/index.js';
@@ -24,6 +25,8 @@ export interface InferOptions {
   posteriors?: boolean;
   /** Include segments (frame: runs of equal labels; multilabel: post-processed events; ctc: tokens with times). */
   segments?: boolean;
+  /** tfjs backend to select first; default: keep the active one. */
+  backend?: BackendName;
 }
 
 /** A labelled time span, seconds. */
@@ -112,6 +115,7 @@ function inferOne(m: LoadedModel, path: string, options: InferOptions): InferRes
  * @throws HibikiError `MODEL_NOT_FOUND`, audio read errors
  */
 export async function inferFiles(options: InferOptions): Promise<InferResult[]> {
+  if (options.backend !== undefined) await selectBackend(options.backend);
   const m = await loadExperimentModel(options.modelDir);
   try {
     return options.wavs.map((w) => inferOne(m, w, options));

@@ -50,7 +50,7 @@ test('hibiki train / eval / decode / infer on the command line', async () => {
   assert.equal(d.code, 0, d.err);
   assert.ok(existsSync(join(out, 'frame-labels.txt')) && existsSync(join(out, 'alignment')));
 
-  const i = await run(['infer', '--model', join(exp, 'model'), '--json', '--segments', join(root, 'dev', 'wav', 'utt000.wav')]);
+  const i = await run(['infer', '--model', join(exp, 'model'), '--backend', 'cpu', '--json', '--segments', join(root, 'dev', 'wav', 'utt000.wav')]);
   assert.equal(i.code, 0, i.err);
   const r = JSON.parse(i.out) as InferResult;
   const line = readFileSync(join(out, 'frame-labels.txt'), 'utf8').split('\n').find((l) => l.startsWith('utt000 '))!;

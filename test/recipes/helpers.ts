@@ -20,7 +20,7 @@ export function tempRoot(prefix: string): string {
 }
 
 /** Runs a recipe with overrides into `root/exp` (data into `root/data`), without log output. */
-export function run(name: string, root: string, overrides: readonly string[], extra: { tag?: string } = {}): Promise<RunSummary> {
+export function run(name: string, root: string, overrides: readonly string[], extra: { tag?: string; stopStage?: string } = {}): Promise<RunSummary> {
   return runRecipe({ recipe: recipeDir(name), overrides, expRoot: join(root, 'exp'), dataRoot: join(root, 'data'), logStream: null, ...extra });
 }
 

@@ -13,6 +13,7 @@ import type { StageContext, StageKind } from '../registry.js';
 import { summarizeMetrics, type MetricSummary } from './summary.js';
 import { datasetRef } from './train.js';
 import { makeView } from './view.js';
+import { allowOutsideOf, isSkipped, markSkipped, wasSkipped } from './sets.js';
 
 const optionsSchema = z.strictObject({
   /** The train stage whose model is evaluated. */
@@ -33,6 +34,8 @@ export interface EvalStageMetrics {
   task: string;
   sets: Record<string, MetricSummary>;
   chance: Record<string, Record<string, number>>;
+  /** The stage or its model was skipped (`skip`): no sets. */
+  skipped?: boolean;
 }
 
 function chanceOf(ctx: StageContext, stats: string | null, sets: readonly string[]): Record<string, Record<string, number>> {
@@ -47,14 +50,20 @@ export const evalStage: StageKind = {
   kind: 'eval',
   description: 'evaluates a trained model on sets (eval/<set>/metrics.json, detected.tsv, trn files)',
   version: 1,
+  config: ['skip'],
   options: optionsSchema,
   async run(ctx: StageContext) {
     const o = ctx.options as Options;
+    if (isSkipped(ctx) || wasSkipped(ctx, o.model)) {
+      markSkipped(ctx);
+      writeJsonAtomic(join(ctx.outDir, 'metrics.json'), { task: '', sets: {}, chance: {}, skipped: true });
+      return;
+    }
     makeView(ctx.stageDir(o.model), ctx.outDir);
     const sets: Record<string, MetricSummary> = {};
     let task = '';
     for (const name of o.sets) {
-      const record = await evaluateExperiment({ expDir: ctx.outDir, data: datasetRef(ctx, o, name), numJobs: 0, ...(o.beam === null ? {} : { beam: o.beam }) });
+      const record = await evaluateExperiment({ expDir: ctx.outDir, data: datasetRef(ctx, o, name), numJobs: 0, allowOutside: allowOutsideOf(ctx, o.data), ...(o.beam === null ? {} : { beam: o.beam }) });
       task = record.task;
       sets[name] = summarizeMetrics(record);
       ctx.log.info(`eval ${name}: ${Object.entries(sets[name]).map(([k, v]) => `${k} ${v === null ? '-' : v.toFixed(4)}`).join(', ')}`);
@@ -68,12 +77,14 @@ export const decodeStage: StageKind = {
   kind: 'decode',
   description: 'decodes sets with a trained model (hyp.trn, frame labels or detected events) into decode/<set>/',
   version: 1,
+  config: ['skip'],
   options: optionsSchema.omit({ stats: true }),
   async run(ctx: StageContext) {
     const o = ctx.options as Omit<Options, 'stats'>;
+    if (isSkipped(ctx) || wasSkipped(ctx, o.model)) return markSkipped(ctx);
     makeView(ctx.stageDir(o.model), ctx.outDir);
     for (const name of o.sets) {
-      const s = await decodeExperiment({ expDir: ctx.outDir, data: datasetRef(ctx, o, name), numJobs: 0, ...(o.beam === null ? {} : { beam: o.beam }) });
+      const s = await decodeExperiment({ expDir: ctx.outDir, data: datasetRef(ctx, o, name), numJobs: 0, allowOutside: allowOutsideOf(ctx, o.data), ...(o.beam === null ? {} : { beam: o.beam }) });
       ctx.log.info(`decode ${name}: ${s.utterances} utterances -> ${s.outDir}`);
     }
   },

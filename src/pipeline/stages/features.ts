@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { extractFeatureArchive, readArchiveItems } from '../../data/archive/index.js';
 import { resolveFeatureConfig } from '../../features/index.js';
 import type { StageContext, StageKind } from '../registry.js';
-import { dataDirOf, readSets, writeSets } from './sets.js';
+import { allowOutsideOf, dataDirOf, readSets, writeSets } from './sets.js';
 
 const optionsSchema = z.strictObject({
   /** The prepare stage whose sets are extracted. */
@@ -30,7 +30,7 @@ export const featuresStage: StageKind = {
     const sets: Record<string, string> = {};
     for (const name of names) {
       const summary = await extractFeatureArchive({
-        items: readArchiveItems(dataDirOf(ctx, o.data, name)),
+        items: readArchiveItems(dataDirOf(ctx, o.data, name), { allowOutside: allowOutsideOf(ctx, o.data) }),
         outDir: join(ctx.outDir, name),
         config,
         numJobs: ctx.nj > 1 ? ctx.nj : 0,

@@ -11,6 +11,7 @@ import { writeFileAtomic } from '../../util/atomic.js';
 import type { StageContext, StageKind } from '../registry.js';
 import type { EvalStageMetrics } from './eval.js';
 import { fmtMetric, markdownTable } from './summary.js';
+import { markSkipped } from './sets.js';
 
 const optionsSchema = z.strictObject({
   /** Eval stages to report, the first is the main one. */
@@ -45,9 +46,12 @@ export const reportStage: StageKind = {
   options: optionsSchema,
   async run(ctx: StageContext) {
     const o = ctx.options as z.output<typeof optionsSchema>;
-    const dirs = o.experiments.map((s) => ctx.stageDir(s));
+    // Eval stages left out by `skip` have nothing to report.
+    const names = o.experiments.filter((s) => readEvalMetrics(ctx.stageDir(s))?.skipped !== true);
+    if (names.length === 0) return markSkipped(ctx);
+    const dirs = names.map((s) => ctx.stageDir(s));
     const out = await writeReport({ expDirs: dirs, out: join(ctx.outDir, 'report.html'), maxTimelines: o.maxTimelines });
-    const entries = o.experiments.flatMap((name, i) => {
+    const entries = names.flatMap((name, i) => {
       const metrics = readEvalMetrics(dirs[i]!);
       return metrics === null ? [] : [{ name, metrics }];
     });

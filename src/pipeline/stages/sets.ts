@@ -17,6 +17,8 @@ export interface SetsManifest {
   sets: Record<string, string>;
   /** Free-form notes shown in logs and RESULTS (e.g. how the test set was chosen). */
   notes: string[];
+  /** The data directories point at audio outside themselves (imported data): read with allowOutside. */
+  allowOutside?: boolean;
 }
 
 export const SETS_FILE = 'sets.json';
@@ -53,7 +55,36 @@ export function dataDirOf(ctx: StageContext, stage: string, name: string): strin
   return join(m.dir, rel);
 }
 
+/** Whether the sets of prepare stage `stage` must be read with allowOutside. */
+export function allowOutsideOf(ctx: StageContext, stage: string): boolean {
+  return readSets(ctx, stage).allowOutside === true;
+}
+
 /** Validates a config section read by a stage; errors name the recipe path (`data.sets.train`). */
 export function sectionOf<S extends z.ZodType>(ctx: StageContext, key: string, schema: S): z.output<S> {
   return validateConfig(schema, ctx.config[key] ?? {}, { what: `recipe section "${key}" (stage ${ctx.stage.name})`, file: join(ctx.recipe.dir, 'recipe.yaml') });
+}
+
+/** Marker a skipped stage leaves in its output directory. */
+export const SKIPPED_FILE = 'skipped.json';
+
+/**
+ * True when the recipe's top-level `skip` list names this stage (a study uses it to leave out,
+ * e.g., the CTC model: `set: { skip: [train-ctc, eval-ctc] }`). The kinds list `skip` in their
+ * config paths, so it is part of every stamp.
+ */
+export function isSkipped(ctx: StageContext): boolean {
+  const skip = ctx.config['skip'];
+  return Array.isArray(skip) && skip.includes(ctx.stage.name);
+}
+
+/** Writes the marker of a skipped stage. */
+export function markSkipped(ctx: StageContext): void {
+  writeJsonAtomic(join(ctx.outDir, SKIPPED_FILE), { stage: ctx.stage.name, reason: 'listed in the recipe\'s skip' });
+  ctx.log.info('skipped: listed in skip');
+}
+
+/** True when stage `name` of this experiment was skipped. */
+export function wasSkipped(ctx: StageContext, name: string): boolean {
+  return existsSync(join(ctx.stageDir(name), SKIPPED_FILE));
 }

@@ -11,7 +11,7 @@ import { alignmentSource, buildVocabulary, eventSource, openDataset, textSource,
 import type { ExperimentConfig } from '../experiment/config.js';
 import type { Vocabulary } from '../../data/index.js';
 import type { StageContext, StageKind } from '../registry.js';
-import { dataDirOf, readSets } from './sets.js';
+import { allowOutsideOf, dataDirOf, isSkipped, markSkipped, readSets } from './sets.js';
 import { experimentConfigOf } from './experiment-config.js';
 
 const optionsSchema = z.strictObject({
@@ -72,13 +72,14 @@ export const statsStage: StageKind = {
   kind: 'stats',
   description: 'label counts per set and chance-level metrics (stats.json)',
   version: 1,
-  config: ['task', 'features', 'labels'],
+  config: ['task', 'features', 'labels', 'skip'],
   options: optionsSchema,
   async run(ctx: StageContext) {
     const o = ctx.options as z.output<typeof optionsSchema>;
+    if (isSkipped(ctx)) return markSkipped(ctx);
     const config = experimentConfigOf(ctx, o.section);
     const feats = readSets(ctx, o.features);
-    const open = (name: string) => openDataset({ dataDir: dataDirOf(ctx, o.data, name), name, archiveDir: join(feats.dir, feats.sets[name] ?? name) }, config.features, ctx.outDir);
+    const open = (name: string) => openDataset({ dataDir: dataDirOf(ctx, o.data, name), name, archiveDir: join(feats.dir, feats.sets[name] ?? name) }, config.features, ctx.outDir, { allowOutside: allowOutsideOf(ctx, o.data) });
     const train = await open(o.train);
     const vocab = buildVocabulary(config, train.data);
     const trainCounts = countsOf(train, config, vocab).counts;

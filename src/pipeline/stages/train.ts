@@ -12,7 +12,7 @@ import { trainExperiment } from '../experiment/train.js';
 import type { DatasetRef } from '../experiment/datasets.js';
 import type { StageContext, StageKind } from '../registry.js';
 import { EXPERIMENT_KEYS, experimentConfigOf } from './experiment-config.js';
-import { dataDirOf, readSets } from './sets.js';
+import { allowOutsideOf, dataDirOf, isSkipped, markSkipped, readSets } from './sets.js';
 
 const optionsSchema = z.strictObject({
   /** Prepare stage holding the data directories. */
@@ -44,11 +44,12 @@ export const trainStage: StageKind = {
   kind: 'train',
   description: 'trains the recipe experiment (task, model, loss, train...) and exports the model',
   version: 1,
-  config: [...EXPERIMENT_KEYS],
+  config: [...EXPERIMENT_KEYS, 'skip'],
   options: optionsSchema,
   resumable: true,
   async run(ctx: StageContext) {
     const o = ctx.options as Options;
+    if (isSkipped(ctx)) return markSkipped(ctx);
     const config = experimentConfigOf(ctx, o.section);
     let lastEpoch = -1;
     const summary = await trainExperiment({
@@ -57,6 +58,7 @@ export const trainStage: StageKind = {
       train: datasetRef(ctx, o, o.train),
       ...(o.dev === null ? {} : { dev: datasetRef(ctx, o, o.dev) }),
       resume: ctx.resumed,
+      allowOutside: allowOutsideOf(ctx, o.data),
       numJobs: ctx.nj > 1 ? ctx.nj : 0,
       onProgress: (p) => {
         if (p.stage === 'train' && p.epoch !== lastEpoch) {

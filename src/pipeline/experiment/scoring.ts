@@ -109,7 +109,8 @@ export function ctcTranscripts(net: Network, ds: OpenDataset, config: Experiment
     const hyp = decodeCtc(scores, net.outputs, options);
     const labels = src.targets(entry.utt).labels;
     hyps.push({ id: entry.utt, tokens: hyp.tokens.map((k) => vocab.labels[k]!) });
-    refs.push({ id: entry.utt, tokens: Array.from(labels, (k) => vocab.labels[k]!) });
+    // The reference is the transcript as written (an unknown token mapped to <unk> would score as itself).
+    refs.push({ id: entry.utt, tokens: [...(ds.data.text?.get(entry.utt) ?? Array.from(labels, (k) => vocab.labels[k]!))] });
     outputs.push({ utt: entry.utt, scores, labels });
   }
   return { hyps, refs, outputs };

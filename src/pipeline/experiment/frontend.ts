@@ -25,6 +25,8 @@ const experimentSectionSchema = z.looseObject({
   sequence: z.boolean(),
   subsampling: z.number().int().positive(),
   context: z.number().int().min(0),
+  /** Zero-padded batches give the same outputs (masked recurrent model without subsampling). */
+  padSafe: z.boolean().default(false),
   cmvn: z.object({ type: z.enum(['global', 'utterance', 'none']), normVars: z.boolean() }),
   postprocess: z.object({
     threshold: z.union([z.number(), z.array(z.number())]),
@@ -41,7 +43,9 @@ export type ExperimentFrontendSection = z.output<typeof experimentSectionSchema>
 /** The network framing of an experiment's model. */
 export function networkShapeOf(config: ExperimentConfig): NetworkShape {
   const sequence = isSequenceModel(config.model);
-  return { sequence, context: sequence ? 0 : config.batches.context, subsampling: config.model.type === 'mlp' ? 1 : config.model.subsampling };
+  const m = config.model;
+  const padSafe = (m.type === 'bigru' || m.type === 'bilstm') && m.subsampling === 1;
+  return { sequence, context: sequence ? 0 : config.batches.context, subsampling: m.type === 'mlp' ? 1 : m.subsampling, padSafe };
 }
 
 /** frontend.json contents for an experiment's exported model. */
@@ -53,6 +57,7 @@ export function frontendOf(config: ExperimentConfig, vocab: Vocabulary, cmvn: Cm
     sequence: shape.sequence,
     subsampling: shape.subsampling,
     context: shape.context,
+    padSafe: shape.padSafe === true,
     cmvn: { type: config.cmvn.type, normVars: config.cmvn.normVars },
     postprocess: { threshold: e.threshold, medianFrames: e.medianFrames, mergeGapSec: e.mergeGapSec, minDurationSec: e.minDurationSec },
     decode: { beam: e.beam, blankPenalty: e.blankPenalty, insertionBonus: e.insertionBonus },
@@ -116,7 +121,7 @@ export async function loadExperimentModel(path: string): Promise<LoadedModel> {
     frontend,
     experiment,
     features,
-    shape: { sequence: experiment.sequence, context: experiment.context, subsampling: experiment.subsampling },
+    shape: { sequence: experiment.sequence, context: experiment.context, subsampling: experiment.subsampling, padSafe: experiment.padSafe },
     norm,
     labels: frontend.vocabulary,
     dir,

@@ -13,7 +13,7 @@ export {
   type ExperimentTask,
 } from './config.js';
 export { openDataset, buildVocabulary, labelPriorOf, eventFileName, type DatasetRef, type OpenDataset, type OpenDatasetOptions } from './datasets.js';
-export { normaliseFeatures, forwardUtterance, activateInPlace, argmaxRows, type FrameScores, type NetworkShape, type Normalisation } from './predict.js';
+export { normaliseFeatures, forwardUtterance, forwardUtterances, UTTERANCE_BATCH, activateInPlace, argmaxRows, type FrameScores, type NetworkShape, type Normalisation } from './predict.js';
 export { frontendOf, networkShapeOf, loadExperimentModel, resolveModelDir, FRONTEND_TASKS, type LoadedModel, type ExperimentFrontendSection } from './frontend.js';
 export { devValidator, decodeCtc, type CtcDecodeOptions } from './scoring.js';
 export { trainExperiment, EXPERIMENT_FILES, type TrainExperimentOptions, type TrainSummary, type ExperimentProgress } from './train.js';

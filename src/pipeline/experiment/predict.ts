@@ -4,9 +4,11 @@
  * Training-time validation (logits models), evaluation, decoding and `hibiki infer` (exported
  * posterior models) all go through here, so they see the same numbers for the same features.
  *
- * Sequence models run one utterance at a time: padding a batch would change what a
- * bidirectional model or a strided conv front sees near the end of the shorter utterances.
- * Frame classifiers (mlp) run in row blocks, which cannot change any row's output.
+ * Frame classifiers (mlp) run in row blocks, which cannot change any row's output. Sequence
+ * models run one utterance at a time, except recurrent models without subsampling (`padSafe`):
+ * their masking layer keeps zero-padded frames out of the recurrence in both directions, so
+ * several utterances are padded into one batch (tested: equal to one at a time). A TDNN, a CNN or
+ * a strided conv front would see the padding near the end of the shorter utterances.
  */
 import * as tf from '@tensorflow/tfjs';
 import { applyCmvn, cmvnTransform, type CmvnStats } from '../../data/index.js';
@@ -35,7 +37,12 @@ export interface NetworkShape {
   context: number;
   /** Output frames = ceil(frames / subsampling) (sequence models). */
   subsampling: number;
+  /** Zero padding cannot change real frames' outputs (masked recurrent models): batch utterances. */
+  padSafe?: boolean;
 }
+
+/** Utterances per forward pass of a pad-safe sequence model. */
+export const UTTERANCE_BATCH = 16;
 
 /** Rows per forward pass of a frame classifier. */
 const ROW_BLOCK = 4096;
@@ -96,6 +103,24 @@ export function forwardUtterance(model: tf.LayersModel, feats: FeatureMatrix, sh
   const data = Float32Array.from(out.dataSync() as Float32Array);
   out.dispose();
   return { data, frames, classes };
+}
+
+/**
+ * Network outputs for several utterances: one padded forward pass when `shape.padSafe`, else
+ * one pass per utterance (same results either way).
+ * @param feats normalised `[frames, dim]` matrices of equal dim
+ */
+export function forwardUtterances(model: tf.LayersModel, feats: readonly FeatureMatrix[], shape: NetworkShape): FrameScores[] {
+  if (shape.padSafe !== true || !shape.sequence || shape.subsampling !== 1 || feats.length <= 1) return feats.map((f) => forwardUtterance(model, f, shape));
+  const dim = feats[0]!.dim;
+  const maxT = Math.max(...feats.map((f) => f.frames));
+  const x = new Float32Array(feats.length * maxT * dim);
+  feats.forEach((f, b) => x.set(f.data, b * maxT * dim));
+  const out = tf.tidy(() => model.predict(tf.tensor3d(x, [feats.length, maxT, dim])) as tf.Tensor);
+  const classes = out.shape[2]!;
+  const all = out.dataSync() as Float32Array;
+  out.dispose();
+  return feats.map((f, b) => ({ data: all.slice(b * maxT * classes, (b * maxT + f.frames) * classes), frames: f.frames, classes }));
 }
 
 /** Per-frame argmax of `[frames, classes]` scores. */

@@ -11,7 +11,7 @@ import { evaluateFramePosteriors, evaluateMultiLabel, errorRate, scoreTranscript
 import { ctcBeamDecode, ctcGreedyDecode, type CtcHypothesis } from '../../nn/ctc/index.js';
 import type { ExperimentConfig } from './config.js';
 import { alignmentSource, eventSource, textSource, type OpenDataset } from './datasets.js';
-import { activateInPlace, forwardUtterance, normaliseFeatures, type FrameScores, type NetworkShape, type Normalisation } from './predict.js';
+import { activateInPlace, forwardUtterances, normaliseFeatures, UTTERANCE_BATCH, type FrameScores, type NetworkShape, type Normalisation } from './predict.js';
 
 /** Whether the network's outputs are logits (training model) or posteriors (exported model). */
 export type OutputKind = 'logits' | 'posteriors';
@@ -31,16 +31,26 @@ export interface Network {
   outputs: OutputKind;
 }
 
+/** Raw network outputs of every utterance of the archive, in index order (a batch in memory at a time). */
+export function* scoresOf(net: Network, ds: OpenDataset): Generator<UtteranceScores> {
+  const entries = ds.archive.entries;
+  const step = net.shape.padSafe === true ? UTTERANCE_BATCH : 1;
+  for (let i = 0; i < entries.length; i += step) {
+    const group = entries.slice(i, i + step);
+    const feats = group.map((e) => normaliseFeatures(ds.archive.readEntry(e), net.norm, e.utt));
+    const scores = forwardUtterances(net.model, feats, net.shape);
+    for (let j = 0; j < group.length; j++) yield { utt: group[j]!.utt, scores: scores[j]! };
+  }
+}
+
 /**
- * Posteriors of every utterance of the archive, in index order (one in memory at a time).
+ * Posteriors of every utterance of the archive, in index order.
  * @param activation applied when the network outputs logits
  */
 export function* posteriorsOf(net: Network, ds: OpenDataset, activation: 'softmax' | 'sigmoid'): Generator<UtteranceScores> {
-  for (const entry of ds.archive.entries) {
-    const feats = normaliseFeatures(ds.archive.readEntry(entry), net.norm, entry.utt);
-    const scores = forwardUtterance(net.model, feats, net.shape);
+  for (const { utt, scores } of scoresOf(net, ds)) {
     if (net.outputs === 'logits') activateInPlace(scores.data, scores.classes, activation);
-    yield { utt: entry.utt, scores };
+    yield { utt, scores };
   }
 }
 
@@ -103,15 +113,13 @@ export function ctcTranscripts(net: Network, ds: OpenDataset, config: Experiment
   const hyps: TrnEntry[] = [];
   const refs: TrnEntry[] = [];
   const outputs: { utt: string; scores: FrameScores; labels: Int32Array }[] = [];
-  for (const entry of ds.archive.entries) {
-    const feats = normaliseFeatures(ds.archive.readEntry(entry), net.norm, entry.utt);
-    const scores = forwardUtterance(net.model, feats, net.shape);
+  for (const { utt, scores } of scoresOf(net, ds)) {
     const hyp = decodeCtc(scores, net.outputs, options);
-    const labels = src.targets(entry.utt).labels;
-    hyps.push({ id: entry.utt, tokens: hyp.tokens.map((k) => vocab.labels[k]!) });
+    const labels = src.targets(utt).labels;
+    hyps.push({ id: utt, tokens: hyp.tokens.map((k) => vocab.labels[k]!) });
     // The reference is the transcript as written (an unknown token mapped to <unk> would score as itself).
-    refs.push({ id: entry.utt, tokens: [...(ds.data.text?.get(entry.utt) ?? Array.from(labels, (k) => vocab.labels[k]!))] });
-    outputs.push({ utt: entry.utt, scores, labels });
+    refs.push({ id: utt, tokens: [...(ds.data.text?.get(utt) ?? Array.from(labels, (k) => vocab.labels[k]!))] });
+    outputs.push({ utt, scores, labels });
   }
   return { hyps, refs, outputs };
 }

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { buildModel, resolveModelConfig } from '../../../src/nn/index.js';
-import { activateInPlace, argmaxRows, forwardUtterance, frameRuns, normaliseFeatures } from '../../../src/pipeline/experiment/index.js';
+import { activateInPlace, argmaxRows, forwardUtterance, forwardUtterances, frameRuns, networkShapeOf, resolveExperimentConfig, normaliseFeatures } from '../../../src/pipeline/experiment/index.js';
 import { subsampledLengths } from '../../../src/pipeline/experiment/tasks.js';
 import { spliceFrames } from '../../../src/features/index.js';
 import { Rng } from '../../../src/util/rng.js';
@@ -86,6 +86,24 @@ test('bidirectional GRU: zero-padded batch (training chunks) equals per-utteranc
         }
       }
     });
+    // forwardUtterances pads them into one batch for pad-safe models: same numbers.
+    const together = forwardUtterances(model, utts, { sequence: true, context: 0, subsampling: 1, padSafe: true });
+    utts.forEach((u, b) => {
+      const single = forwardUtterance(model, u, { sequence: true, context: 0, subsampling: 1 });
+      assert.equal(together[b]!.frames, u.frames);
+      let d = 0;
+      for (let i = 0; i < single.data.length; i++) d = Math.max(d, Math.abs(single.data[i]! - together[b]!.data[i]!));
+      assert.ok(d < 1e-5, `${implementation} forwardUtterances utt ${b}: diff ${d}`);
+    });
     model.dispose();
   }
+});
+
+test('only masked recurrent models without subsampling are batched with padding', () => {
+  const shape = (model: unknown): boolean => networkShapeOf(resolveExperimentConfig({ value: { task: 'ctc', model } })).padSafe === true;
+  assert.equal(shape({ type: 'bigru', subsampling: 1 }), true);
+  assert.equal(shape({ type: 'bilstm' }), true);
+  assert.equal(shape({ type: 'bigru', subsampling: 2 }), false);
+  assert.equal(shape({ type: 'tdnn' }), false);
+  assert.equal(shape({ type: 'crnn' }), false);
 });

@@ -14,6 +14,7 @@ import { HibikiError } from '../errors.js';
 import { writeFileAtomic, writeJsonAtomic } from '../util/atomic.js';
 import { log } from '../util/log.js';
 import { LAYERS_MODULE_CLASSES, LAYERS_MODULE_FILE, LAYERS_MODULE_SOURCE } from './export-layers-module.js';
+import { rewriteToStandardLayers } from './export-rewrite.js';
 import { fileLoadHandler, fileSaveHandler, swapDir } from './model-io.js';
 
 const frontendSchema = z.looseObject({
@@ -87,6 +88,26 @@ function inferenceTopology(inner: tf.io.IOHandler, custom: Set<string>): tf.io.I
   };
 }
 
+/**
+ * The model rewritten into standard tfjs layers (export-rewrite.ts), checked on a random input
+ * against the original; null when there is nothing to rewrite or the check fails (then the
+ * original is exported with its custom classes and the layers module).
+ */
+function standardLayersModel(model: tf.LayersModel): tf.LayersModel | null {
+  const plain = rewriteToStandardLayers(model);
+  if (plain === null) return null;
+  // No tf.tidy around predict: tfjs-layers caches tensors on first use, which a tidy would dispose.
+  const xs = model.inputs.map((s, i) => tf.randomNormal(s.shape.map((d, k) => d ?? (k === 0 ? 2 : 13)), 0, 1, 'float32', 17 + i));
+  const a = model.predict(xs.length === 1 ? xs[0]! : xs) as tf.Tensor;
+  const b = plain.predict(xs.length === 1 ? xs[0]! : xs) as tf.Tensor;
+  const worst = tf.tidy(() => tf.max(tf.div(tf.abs(tf.sub(a, b)), tf.maximum(1, tf.max(tf.abs(a))))).dataSync()[0]!);
+  tf.dispose([...xs, a, b]);
+  if (worst <= 1e-4) return plain;
+  log('warn', 'the standard-layer rewrite of the model did not reproduce it; exporting the custom layers instead', { relativeDifference: worst });
+  plain.dispose();
+  return null;
+}
+
 /** Picks the model of an experiment: `best/` when validation ran, else `final/`. */
 export function experimentModelDir(expDir: string): string {
   for (const sub of ['best', 'final']) {
@@ -134,7 +155,12 @@ export async function exportModel(source: string | tf.LayersModel, outDir: strin
   const tmp = `${outDir}.tmp-${process.pid}`;
   rmSync(tmp, { recursive: true, force: true });
   const custom = new Set<string>();
-  await model.save(inferenceTopology(fileSaveHandler(tmp), custom));
+  const plain = standardLayersModel(model);
+  try {
+    await (plain ?? model).save(inferenceTopology(fileSaveHandler(tmp), custom));
+  } finally {
+    plain?.dispose();
+  }
   if (custom.size > 0) {
     doc['customLayers'] = [...custom].sort();
     const unknown = [...custom].filter((c) => !LAYERS_MODULE_CLASSES.includes(c));

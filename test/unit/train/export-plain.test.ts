@@ -7,13 +7,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { exportModel } from '../../../src/train/index.js';
 import { buildModel, resolveModelConfig, withOutputActivation } from '../../../src/nn/index.js';
 import { Rng } from '../../../src/util/rng.js';
+import { SpliceDense } from '../../../src/nn/layers/splice-dense.js';
+import { rewriteToStandardLayers } from '../../../src/train/export-rewrite.js';
 
 await tf.setBackend('cpu');
 process.env['HIBIKI_LOG'] = 'error';
@@ -67,16 +69,17 @@ function randomise(model: tf.LayersModel, rng: Rng): void {
 }
 
 const DIM = 12;
-const CASES: { name: string; config: object; activation: 'softmax' | 'sigmoid' }[] = [
+/** `custom`: hibiki classes left in the export (registered by the shipped layers module). */
+const CASES: { name: string; config: object; activation: 'softmax' | 'sigmoid'; custom?: string[] }[] = [
   { name: 'mlp', config: { type: 'mlp', hidden: [16, 16], dropout: 0.2 }, activation: 'softmax' },
   { name: 'tdnn', config: { type: 'tdnn', layers: [{ units: 8, kernel: 5, dilation: 1 }, { units: 8, kernel: 3, dilation: 3 }], dropout: 0.1 }, activation: 'softmax' },
   { name: 'tdnn subsampling 2', config: { type: 'tdnn', layers: [{ units: 8, kernel: 3, dilation: 2 }], subsampling: 2 }, activation: 'softmax' },
-  { name: 'bigru (fused, masked)', config: { type: 'bigru', units: 6, layers: 2, dropout: 0.1 }, activation: 'softmax' },
-  { name: 'bigru subsampling 2', config: { type: 'bigru', units: 6, layers: 1, subsampling: 2 }, activation: 'softmax' },
+  { name: 'bigru (fused, masked)', config: { type: 'bigru', units: 6, layers: 2, dropout: 0.1 }, activation: 'softmax', custom: ['HibikiFusedBiGRU'] },
+  { name: 'bigru subsampling 2', config: { type: 'bigru', units: 6, layers: 1, subsampling: 2 }, activation: 'softmax', custom: ['HibikiFusedBiGRU'] },
   { name: 'bigru (tfjs)', config: { type: 'bigru', units: 5, layers: 1, implementation: 'tfjs' }, activation: 'softmax' },
   { name: 'bilstm', config: { type: 'bilstm', units: 5, layers: 1 }, activation: 'softmax' },
-  { name: 'crnn', config: { type: 'crnn', conv: [{ filters: 4, pool: 2 }, { filters: 4, pool: 2 }], units: 6, dropout: 0.1 }, activation: 'sigmoid' },
-  { name: 'crnn subsampling 2', config: { type: 'crnn', conv: [{ filters: 4, pool: 2 }], units: 6, subsampling: 2 }, activation: 'sigmoid' },
+  { name: 'crnn', config: { type: 'crnn', conv: [{ filters: 4, pool: 2 }, { filters: 4, pool: 2 }], units: 6, dropout: 0.1 }, activation: 'sigmoid', custom: ['HibikiFusedBiGRU'] },
+  { name: 'crnn subsampling 2', config: { type: 'crnn', conv: [{ filters: 4, pool: 2 }], units: 6, subsampling: 2 }, activation: 'sigmoid', custom: ['HibikiFusedBiGRU'] },
 ];
 
 for (const c of CASES) {
@@ -97,12 +100,37 @@ for (const c of CASES) {
       const got = await runChild(join(dir, 'model'), join(dir, 'input.json'));
       assert.equal(got.pred.length, expected.length);
       const worst = Math.max(...got.pred.map((v, i) => Math.abs(v - expected[i]!)));
-      const frontend = JSON.parse(readFileSync(join(dir, 'model', 'frontend.json'), 'utf8')) as { customLayers?: string[] };
+      const frontend = JSON.parse(readFileSync(join(dir, 'model', 'frontend.json'), 'utf8')) as { customLayers?: string[]; layersModule?: string };
       t.diagnostic(`${c.name}: max abs diff ${worst.toExponential(2)}; classes ${got.classes.join(',')}; custom ${frontend.customLayers?.join(',') ?? 'none'}`);
       assert.ok(worst <= 1e-5, `max abs diff ${worst}`);
       assert.ok(!got.classes.includes('HibikiSeededDropout'), 'training-only dropout is not exported');
+      // SpliceDense is rewritten into standard layers; only the fused GRU needs the module.
+      assert.deepEqual(frontend.customLayers, c.custom);
+      assert.deepEqual(got.classes.filter((n) => n.startsWith('Hibiki')), c.custom ?? []);
+      assert.equal(frontend.layersModule, c.custom === undefined ? undefined : 'hibiki-layers.mjs');
+      assert.equal(existsSync(join(dir, 'model', 'hibiki-layers.mjs')), c.custom !== undefined);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
   });
 }
+
+test('SpliceDense rewrite: asymmetric offsets and sequences shorter than the context give the same output', () => {
+  const rng = new Rng(4);
+  for (const offsets of [[-4, -1, 0, 2], [0, 3], [-2], [-3, 0, 3]]) {
+    const input = tf.input({ shape: [null, 3] });
+    const out = new SpliceDense({ units: 5, offsets, name: 'tdnn' }).apply(input) as tf.SymbolicTensor;
+    const model = tf.model({ inputs: input, outputs: out });
+    randomise(model, rng);
+    const plain = rewriteToStandardLayers(model);
+    assert.ok(plain !== null);
+    assert.ok(!plain.layers.some((l) => l.getClassName().startsWith('Hibiki')));
+    for (const frames of [1, 2, 3, 9]) {
+      const x = tf.tensor(Array.from({ length: 2 * frames * 3 }, () => rng.normal()), [2, frames, 3]);
+      const a = (model.predict(x) as tf.Tensor).dataSync();
+      const b = (plain.predict(x) as tf.Tensor).dataSync();
+      const worst = Math.max(...a.map((v, i) => Math.abs(v - b[i]!)));
+      assert.ok(worst <= 1e-5, `offsets ${offsets.join(',')}, ${frames} frames: max abs diff ${worst}`);
+    }
+  }
+});

@@ -18,6 +18,7 @@ import {
   Vocabulary,
   type CmvnStats,
   type DataDir,
+  type EventSpan,
   type FrameGeometry,
   type FrameSource,
   type FrameTargets,
@@ -158,12 +159,30 @@ export function alignmentSource(ds: OpenDataset, config: ExperimentConfig, vocab
   return withUtteranceCmvn(archiveFrameSource(ds.archive, alignmentTargetsOf(ds.data, vocab, geometryOf(config), uncoveredPolicy(config))), config);
 }
 
-/** Events keyed the way the data directory keys them (utterance, or recording with segments). */
-function eventsKeyed(data: DataDir): DataDir {
-  if (data.segments === undefined || data.events === undefined) return data;
-  const events = new Map(data.events);
-  for (const [utt, seg] of data.segments) if (!events.has(utt)) events.set(utt, data.events.get(seg.recording) ?? []);
-  return { ...data, events };
+/**
+ * Events per utterance. events.tsv names recordings; with `segments`, an utterance is a part
+ * [start, end) of its recording, so its events are the recording's events overlapping that part,
+ * shifted to the utterance's time and clipped to it.
+ */
+export function utteranceEvents(data: DataDir): Map<string, EventSpan[]> {
+  const events = data.events ?? new Map<string, EventSpan[]>();
+  if (data.segments === undefined) return events;
+  const out = new Map<string, EventSpan[]>();
+  for (const [utt, seg] of data.segments) {
+    if (events.has(utt)) {
+      out.set(utt, events.get(utt)!);
+      continue;
+    }
+    const end = seg.end > 0 ? seg.end : Infinity;
+    const list: EventSpan[] = [];
+    for (const e of events.get(seg.recording) ?? []) {
+      const onset = Math.max(e.onset, seg.start) - seg.start;
+      const offset = Math.min(e.offset, end) - seg.start;
+      if (offset > onset) list.push({ onset, offset, label: e.label });
+    }
+    out.set(utt, list);
+  }
+  return out;
 }
 
 /** Multi-label event targets joined with the archive. */
@@ -171,7 +190,7 @@ export function eventSource(ds: OpenDataset, config: ExperimentConfig, vocab: Vo
   if (ds.data.events === undefined) {
     throw new HibikiError('TARGETS_MISSING', 'the data directory has no events.tsv', { file: ds.ref.dataDir, expected: 'events.tsv', found: 'none' });
   }
-  return withUtteranceCmvn(archiveFrameSource(ds.archive, eventTargetsOf(eventsKeyed(ds.data), vocab, geometryOf(config))), config);
+  return withUtteranceCmvn(archiveFrameSource(ds.archive, eventTargetsOf({ ...ds.data, events: utteranceEvents(ds.data) }, vocab, geometryOf(config))), config);
 }
 
 /** Token sequences (CTC) joined with the archive. */

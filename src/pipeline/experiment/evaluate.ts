@@ -29,7 +29,7 @@ import { ctcLoss } from '../../nn/ctc/index.js';
 import { selectBackend, type BackendName } from '../../nn/index.js';
 import { writeFileAtomic } from '../../util/atomic.js';
 import { readExperimentConfig, type ExperimentConfig } from './config.js';
-import { eventFileName, geometryOf, openDataset, type DatasetRef, type OpenDataset } from './datasets.js';
+import { eventFileName, geometryOf, openDataset, utteranceEvents, type DatasetRef, type OpenDataset } from './datasets.js';
 import { loadExperimentModel, type LoadedModel } from './frontend.js';
 import { argmaxRows } from './predict.js';
 import { ctcTranscripts, decodeCtc, framePosteriorsAndTargets, multiLabelPosteriors, posteriorsOf, type CtcDecodeOptions, type Network } from './scoring.js';
@@ -119,11 +119,12 @@ export async function evaluateExperiment(options: EvaluateExperimentOptions): Pr
     }
     if (config.task === 'multilabel') {
       const geo = geometryOf(config);
+      const events = utteranceEvents(ds.data);
       const files = multiLabelPosteriors(net, ds, config, vocab).map((f) => ({
         file: eventFileName(ds.data, f.utt),
         posteriors: f.posteriors,
         targets: f.targets,
-        reference: referenceEvents(ds.data, f.utt),
+        reference: (events.get(f.utt) ?? []).map((e) => ({ onset: e.onset, offset: e.offset, label: e.label })),
         ...audioOf(ds.data, f.utt),
         duration: (f.targets.length / vocab.size) * geo.shiftSec + (geo.lengthSec - geo.shiftSec),
       }));
@@ -138,10 +139,6 @@ export async function evaluateExperiment(options: EvaluateExperimentOptions): Pr
   } finally {
     release(p);
   }
-}
-
-function referenceEvents(data: DataDir, utt: string): { onset: number; offset: number; label: string }[] {
-  return (data.events?.get(utt) ?? []).map((e) => ({ onset: e.onset, offset: e.offset, label: e.label }));
 }
 
 function audioOf(data: DataDir, utt: string): { audio?: string } {

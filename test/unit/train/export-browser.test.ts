@@ -1,6 +1,7 @@
 /**
  * The exported model loads in a browser with plain @tensorflow/tfjs: headless Chromium fetches
- * model.json, weights.bin and frontend.json over HTTP from a local server, predicts, and the
+ * model.json, weights.bin and frontend.json over HTTP from a local server, imports the layers
+ * module the export ships when frontend.json names one (for HibikiFusedBiGRU), predicts, and the
  * predictions must equal Node's. (CI installs chromium; without it this test fails loudly.)
  */
 import { test } from 'node:test';
@@ -17,7 +18,7 @@ import { exportModel } from '../../../src/train/index.js';
 import { Rng } from '../../../src/util/rng.js';
 import { chromiumPath } from '../eval/chromium.js';
 import { buildSeeded } from '../../../src/train/index.js';
-import { SeededDropout } from '../../../src/nn/layers/seeded-dropout.js';
+import { FusedBiGRU, SeededDropout, SpliceDense } from '../../../src/nn/layers/index.js';
 
 await tf.setBackend('cpu');
 
@@ -26,12 +27,13 @@ const TF_BUNDLE = join(createRequire(import.meta.url).resolve('@tensorflow/tfjs'
 function page(input: number[]): string {
   return `<!doctype html><html><body><pre id="out">pending</pre>
 <script src="/tf.min.js"></script>
-<script>
+<script type="module">
 (async () => {
   await tf.setBackend('cpu');
-  const model = await tf.loadLayersModel('/model/model.json');
   const frontend = await (await fetch('/model/frontend.json')).json();
-  const y = model.predict(tf.tensor2d(${JSON.stringify(input)}, [10, 12]));
+  if (frontend.layersModule !== undefined) (await import('/model/' + frontend.layersModule)).registerHibikiLayers(tf);
+  const model = await tf.loadLayersModel('/model/model.json');
+  const y = model.predict(tf.tensor3d(${JSON.stringify(input)}, [1, 10, 12]));
   document.getElementById('out').textContent = 'RESULT ' + JSON.stringify({ pred: Array.from(y.dataSync()), vocabulary: frontend.vocabulary });
 })().catch((e) => { document.getElementById('out').textContent = 'ERROR ' + e; });
 </script></body></html>`;
@@ -41,20 +43,25 @@ test('an exported model loads and predicts identically in headless Chromium with
   const dir = mkdtempSync(join(tmpdir(), 'hibiki-browser-'));
   const rng = new Rng(11);
   const input = Array.from({ length: 120 }, () => Math.fround(rng.normal()));
-  // nn's SeededDropout is exported as a plain Dropout, so the browser needs no hibiki code.
+  // nn's SeededDropout is exported as a plain Dropout and SpliceDense as standard layers;
+  // FusedBiGRU needs the shipped module, which the page imports (no other hibiki code).
   const model = buildSeeded(8, () => {
     const m = tf.sequential();
-    m.add(tf.layers.dense({ inputShape: [12], units: 16, activation: 'relu' }));
+    m.add(tf.layers.dense({ inputShape: [null, 12], units: 16, activation: 'relu' }));
+    m.add(new SpliceDense({ units: 8, offsets: [-2, 0, 2], seed: 3 }));
     m.add(new SeededDropout({ rate: 0.3, seed: 5 }));
+    m.add(new FusedBiGRU({ units: 6, seed: 4 }));
     m.add(tf.layers.dense({ units: 3, activation: 'softmax' }));
     return m;
   });
+  // Non-zero biases everywhere, so that every weight matters.
+  model.setWeights(model.getWeights().map((w) => tf.add(w, tf.randomUniform(w.shape, -0.3, 0.3, 'float32', 6))));
   await exportModel(model, join(dir, 'model'), {
     featureConfig: { kind: 'mfcc' },
     vocabulary: ['sil', 'a', 'b'],
     task: 'frame-classification',
   });
-  const expected = [...(model.predict(tf.tensor2d(input, [10, 12])) as tf.Tensor).dataSync()];
+  const expected = [...(model.predict(tf.tensor3d(input, [1, 10, 12])) as tf.Tensor).dataSync()];
   const server = createServer((req, res) => {
     const url = req.url ?? '/';
     let body: Buffer | string | undefined;
@@ -64,6 +71,7 @@ test('an exported model loads and predicts identically in headless Chromium with
     else if (url.startsWith('/model/')) {
       body = readFileSync(join(dir, 'model', basename(url)));
       if (url.endsWith('.json')) type = 'application/json';
+      if (url.endsWith('.mjs')) type = 'text/javascript';
     }
     if (body === undefined) {
       res.writeHead(404).end();
@@ -101,7 +109,8 @@ test('an exported model loads and predicts identically in headless Chromium with
     assert.equal(got.pred.length, expected.length);
     const worst = Math.max(...got.pred.map((v, i) => Math.abs(v - expected[i]!)));
     t.diagnostic(`max abs difference browser vs Node: ${worst}`);
-    assert.ok(worst <= 1e-6, `max abs diff ${worst}`);
+    // The fused layer's kernels (Node) and the module's ops (browser) round differently.
+    assert.ok(worst <= 1e-5, `max abs diff ${worst}`);
   } finally {
     server.close();
     rmSync(profile, { recursive: true, force: true });

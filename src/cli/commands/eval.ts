@@ -9,6 +9,8 @@ import { evaluateExperiment, type ExperimentMetrics } from '../../pipeline/index
 import { intOption, setNameOf } from './train.js';
 
 interface EvalCliOptions {
+  bins?: string;
+  equalMass: boolean;
   backend?: BackendName;
   exp: string;
   data: string;
@@ -57,6 +59,8 @@ export function registerEval(program: Command): void {
     .option('--name <set>', 'set name (default: the data directory name)')
     .option('--beam <n>', 'ctc: beam width (0 or 1: greedy; default: the config)')
     .option('--backend <name>', `tfjs backend: ${BACKEND_NAMES.join(' | ')} (default: the experiment config's)`)
+    .option('--bins <n>', 'calibration bins (default: the config, 15)')
+    .option('--equal-mass', 'equal-mass calibration bins instead of equal-width', false)
     .option('--nj <n>', 'feature extraction threads (0: in the main thread)', '1')
     .option('--allow-outside-paths', 'accept wav.scp paths outside the data directory', false)
     .option('--json', 'print the whole metrics record as JSON', false)
@@ -69,6 +73,8 @@ export function registerEval(program: Command): void {
         allowOutside: opts.allowOutsidePaths,
         ...(opts.beam === undefined ? {} : { beam: intOption(opts.beam, '--beam') }),
         ...(opts.backend === undefined ? {} : { backend: opts.backend }),
+        ...(opts.bins === undefined ? {} : { bins: intOption(opts.bins, '--bins', 1) }),
+        ...(opts.equalMass ? { binning: 'equal-mass' as const } : {}),
       });
       process.stdout.write(opts.json ? JSON.stringify(m, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v)) + '\n' : formatMetrics(m));
     });

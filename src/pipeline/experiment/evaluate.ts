@@ -59,6 +59,9 @@ export interface EvaluateExperimentOptions {
   beam?: number;
   /** tfjs backend; default the experiment config's `backend`. */
   backend?: BackendName;
+  /** Calibration bins and binning; default the config's `eval.bins` / `eval.binning`. */
+  bins?: number;
+  binning?: 'equal-width' | 'equal-mass';
 }
 
 interface Prepared {
@@ -112,7 +115,7 @@ export async function evaluateExperiment(options: EvaluateExperimentOptions): Pr
   try {
     const { config, net, vocab, ds } = p;
     const outDir = evalDir(options.expDir, options.data.name);
-    const common = { labels: vocab.labels, bins: config.eval.bins, binning: config.eval.binning, set: options.data.name, outDir };
+    const common = { labels: vocab.labels, bins: options.bins ?? config.eval.bins, binning: options.binning ?? config.eval.binning, set: options.data.name, outDir };
     if (config.task === 'frame') {
       const { posteriors, targets } = framePosteriorsAndTargets(net, ds, config, vocab);
       return evaluateFramePosteriors({ posteriors, targets, numClasses: vocab.size }, common);

@@ -45,6 +45,14 @@ test('hibiki train / eval / decode / infer on the command line', async () => {
   const m = readEvaluation(join(exp, 'eval', 'dev', 'metrics.json'));
   assert.ok(e.out.includes(`FER ${(100 * m.frame!.fer).toFixed(2)}%`), e.out);
 
+  const e2 = await run(['eval', '--exp', exp, '--data', join(root, 'dev'), '--name', 'dev-mass', '--bins', '10', '--equal-mass', '--nj', '0', '--json']);
+  assert.equal(e2.code, 0, e2.err);
+  const m2 = readEvaluation(join(exp, 'eval', 'dev-mass', 'metrics.json'));
+  assert.equal(m2.frame!.eceBins, 10);
+  assert.equal(m2.frame!.eceBinning, 'equal-mass');
+  assert.equal(m2.frame!.fer, m.frame!.fer);
+  assert.equal((JSON.parse(e2.out) as { set: string }).set, 'dev-mass');
+
   const out = join(root, 'decoded');
   const d = await run(['decode', '--model', exp, '--data', join(root, 'dev'), '--out', out, '--nj', '0']);
   assert.equal(d.code, 0, d.err);

@@ -4,6 +4,8 @@
  * `register*` function, parses its options, resolves config and calls one library function.
  * User errors (HibikiError) print one line without a stack trace and exit with code 2.
  */
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { HibikiError, EXIT_INTERNAL_ERROR } from '../errors.js';
 import { COMMANDS } from './commands/index.js';
@@ -33,8 +35,18 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-const isEntryPoint = process.argv[1] !== undefined && /[\\/]cli[\\/]main\.(ts|js)$/.test(process.argv[1]);
-if (isEntryPoint) {
+/** True when this module is the process entry, also through npm's bin symlink (node_modules/.bin/hibiki). */
+function isEntryPoint(): boolean {
+  const invoked = process.argv[1];
+  if (invoked === undefined) return false;
+  try {
+    return realpathSync(invoked) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (isEntryPoint()) {
   main(process.argv).then(
     (code) => process.exit(code),
     () => process.exit(EXIT_INTERNAL_ERROR),

@@ -16,6 +16,7 @@
  * is kept; export-layers-module.ts ships the module that registers it.
  */
 import * as tf from '@tensorflow/tfjs';
+import { fusedBiGruAsLstm, fusedGruWeights, maskIndicator, onesIndicator } from './export-fused-gru.js';
 
 type AnyLayer = tf.layers.Layer;
 type LayerClass = { fromConfig: (cls: unknown, config: tf.serialization.ConfigDict) => AnyLayer };
@@ -121,35 +122,75 @@ function cloneLayer(layer: AnyLayer, inputs: tf.SymbolicTensor | tf.SymbolicTens
 }
 
 /** Class names the rewrite replaces by standard layers. */
-export const REWRITTEN_CLASSES: readonly string[] = ['HibikiSpliceDense'];
+export const REWRITTEN_CLASSES: readonly string[] = ['HibikiSpliceDense', 'HibikiFusedBiGRU'];
 
 /**
- * Returns a model with the same inputs, outputs and weights in which every `HibikiSpliceDense` is
- * made of standard tfjs layers, or null when there is nothing to rewrite or the graph has a shape
- * the rebuild does not handle (a layer called more than once, a nested model): the caller then
- * exports the model as it is.
+ * Layers whose output does not depend on their input mask: the rewritten FusedBiGRU passes no mask
+ * on (the original passes its input mask through), so only these may follow it while a mask is
+ * live. Any other masking-aware layer there makes the rewrite give up.
  */
-export function rewriteToStandardLayers(model: tf.LayersModel): tf.LayersModel | null {
-  if (!model.layers.some((l) => REWRITTEN_CLASSES.includes(l.getClassName()))) return null;
+const MASK_INDEPENDENT = new Set([
+  'Dropout', 'HibikiSeededDropout', 'SpatialDropout1D', 'GaussianNoise', 'GaussianDropout', 'AlphaDropout',
+  'Dense', 'Activation', 'ReLU', 'LeakyReLU', 'ELU', 'Softmax', 'ThresholdedReLU', 'PReLU',
+  'BatchNormalization', 'LayerNormalization', 'Masking',
+]);
+
+/**
+ * Returns a model with the same inputs, outputs and weights in which every `HibikiSpliceDense` and
+ * `HibikiFusedBiGRU` is made of standard tfjs layers, or null when there is nothing to rewrite or
+ * the graph has a shape the rebuild does not handle (a layer called more than once, a nested
+ * model, a mask-dependent layer after a fused GRU): the caller then exports the model as it is.
+ */
+export function rewriteToStandardLayers(model: tf.LayersModel, options: { keepFusedGru?: boolean } = {}): tf.LayersModel | null {
+  const rewritten = REWRITTEN_CLASSES.filter((c) => !(options.keepFusedGru === true && c === 'HibikiFusedBiGRU'));
+  if (!model.layers.some((l) => rewritten.includes(l.getClassName()))) return null;
   const mapped = new Map<number, tf.SymbolicTensor>();
+  /** Original tensor id -> [batch, frames, 1] indicator of its (original) mask, in the new graph. */
+  const maskOf = new Map<number, tf.SymbolicTensor>();
+  /** Original tensors carrying a mask whose new counterparts do not (after a rewritten GRU). */
+  const dropped = new Set<number>();
   const inputs = model.inputs.map((s) => {
     const t = tf.input({ batchShape: s.shape, dtype: s.dtype, name: s.sourceLayer.name });
     mapped.set(s.id, t);
     return t;
   });
   for (const layer of model.layers) {
-    if (layer.getClassName() === 'InputLayer') continue;
+    const cls = layer.getClassName();
+    if (cls === 'InputLayer') continue;
     if (layer instanceof tf.LayersModel || layer.inboundNodes.length !== 1) return null;
     const node = layer.inboundNodes[0]!;
     const ins = node.inputTensors.map((s) => mapped.get(s.id));
     if (ins.some((s) => s === undefined)) return null;
     const args = ins as tf.SymbolicTensor[];
-    const out =
-      layer.getClassName() === 'HibikiSpliceDense'
-        ? spliceDenseAsConv(args[0]!, spliceWeights(layer), layer.name)
-        : cloneLayer(layer, args.length === 1 ? args[0]! : args);
+    const inId = node.inputTensors[0]!.id;
+    let mask = maskOf.get(inId);
+    let maskDropped = dropped.has(inId);
+    let out: tf.SymbolicTensor | tf.SymbolicTensor[];
+    if (cls === 'HibikiSpliceDense') {
+      if (mask !== undefined) return null;
+      out = spliceDenseAsConv(args[0]!, spliceWeights(layer), layer.name);
+    } else if (cls === 'HibikiFusedBiGRU' && rewritten.includes(cls)) {
+      const valid = mask ?? onesIndicator(args[0]!, `${layer.name}_ones`);
+      out = fusedBiGruAsLstm(args[0]!, valid, mask !== undefined, fusedGruWeights(layer), layer.name);
+      maskDropped = mask !== undefined;
+    } else {
+      if (maskDropped && !MASK_INDEPENDENT.has(cls)) return null;
+      out = cloneLayer(layer, args.length === 1 ? args[0]! : args);
+      if (cls === 'Masking') {
+        const maskValue = (layer.getConfig() as { maskValue?: number }).maskValue ?? 0;
+        mask = maskIndicator(args[0]!, maskValue, `${layer.name}_valid`);
+        maskDropped = false;
+      } else if (!layer.supportsMasking) {
+        mask = undefined;
+        maskDropped = false;
+      }
+    }
     const outs = Array.isArray(out) ? out : [out];
-    node.outputTensors.forEach((s, i) => mapped.set(s.id, outs[i]!));
+    node.outputTensors.forEach((s, i) => {
+      mapped.set(s.id, outs[i]!);
+      if (mask !== undefined) maskOf.set(s.id, mask);
+      if (maskDropped) dropped.add(s.id);
+    });
   }
   const outputs = model.outputs.map((s) => mapped.get(s.id));
   if (outputs.some((s) => s === undefined)) return null;

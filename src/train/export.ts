@@ -93,11 +93,19 @@ function inferenceTopology(inner: tf.io.IOHandler, custom: Set<string>): tf.io.I
  * against the original; null when there is nothing to rewrite or the check fails (then the
  * original is exported with its custom classes and the layers module).
  */
-function standardLayersModel(model: tf.LayersModel): tf.LayersModel | null {
-  const plain = rewriteToStandardLayers(model);
+function standardLayersModel(model: tf.LayersModel, options: ExportOptions): tf.LayersModel | null {
+  const plain = rewriteToStandardLayers(model, { keepFusedGru: options.fusedGru === 'custom-layer' });
   if (plain === null) return null;
   // No tf.tidy around predict: tfjs-layers caches tensors on first use, which a tidy would dispose.
-  const xs = model.inputs.map((s, i) => tf.randomNormal(s.shape.map((d, k) => d ?? (k === 0 ? 2 : 13)), 0, 1, 'float32', 17 + i));
+  const xs = model.inputs.map((s, i) => {
+    const x = tf.randomNormal(s.shape.map((d, k) => d ?? (k === 0 ? 2 : 13)), 0, 1, 'float32', 17 + i);
+    if (x.rank !== 3 || x.shape[0] !== 2 || x.shape[1]! < 4) return x;
+    // The second item ends with zero (padding) frames, so masking is compared too.
+    const keep = tf.tidy(() => tf.concat([tf.ones([1, x.shape[1]!, 1]), tf.concat([tf.ones([1, x.shape[1]! - 3, 1]), tf.zeros([1, 3, 1])], 1)], 0));
+    const padded = tf.mul(x, keep);
+    tf.dispose([x, keep]);
+    return padded;
+  });
   const a = model.predict(xs.length === 1 ? xs[0]! : xs) as tf.Tensor;
   const b = plain.predict(xs.length === 1 ? xs[0]! : xs) as tf.Tensor;
   const worst = tf.tidy(() => tf.max(tf.div(tf.abs(tf.sub(a, b)), tf.maximum(1, tf.max(tf.abs(a))))).dataSync()[0]!);
@@ -106,6 +114,17 @@ function standardLayersModel(model: tf.LayersModel): tf.LayersModel | null {
   log('warn', 'the standard-layer rewrite of the model did not reproduce it; exporting the custom layers instead', { relativeDifference: worst });
   plain.dispose();
   return null;
+}
+
+/** Export choices. */
+export interface ExportOptions {
+  /**
+   * `standard-layers` (default): `HibikiFusedBiGRU` becomes a standard Bidirectional LSTM that runs
+   * the same cell in three sub-steps per frame (export-fused-gru.ts): plain tfjs loads it, at the
+   * price of larger weights and slower inference. `custom-layer`: the class is kept and the
+   * standalone `hibiki-layers.mjs` that registers it is shipped (compact and fast, one import).
+   */
+  fusedGru?: 'standard-layers' | 'custom-layer';
 }
 
 /** Picks the model of an experiment: `best/` when validation ran, else `final/`. */
@@ -124,8 +143,9 @@ export function experimentModelDir(expDir: string): string {
  * Writes an exported model to `outDir` (replaced atomically as a whole).
  * @param source an experiment directory (its best/ or final/ model) or a model in memory
  * @param frontend feature config, CMVN `[dim]`, vocabulary, task, ...
+ * @param options how to export hibiki's fused GRU (default: as standard layers)
  */
-export async function exportModel(source: string | tf.LayersModel, outDir: string, frontend: FrontendInput): Promise<void> {
+export async function exportModel(source: string | tf.LayersModel, outDir: string, frontend: FrontendInput, options: ExportOptions = {}): Promise<void> {
   const model = typeof source === 'string' ? await tf.loadLayersModel(fileLoadHandler(experimentModelDir(source))) : source;
   const doc = validateConfig(
     frontendSchema,
@@ -155,7 +175,7 @@ export async function exportModel(source: string | tf.LayersModel, outDir: strin
   const tmp = `${outDir}.tmp-${process.pid}`;
   rmSync(tmp, { recursive: true, force: true });
   const custom = new Set<string>();
-  const plain = standardLayersModel(model);
+  const plain = standardLayersModel(model, options);
   try {
     await (plain ?? model).save(inferenceTopology(fileSaveHandler(tmp), custom));
   } finally {

@@ -28,13 +28,17 @@ function page(input: number[]): string {
   return `<!doctype html><html><body><pre id="out">pending</pre>
 <script src="/tf.min.js"></script>
 <script type="module">
+async function predict(dir) {
+  const frontend = await (await fetch(dir + '/frontend.json')).json();
+  if (frontend.layersModule !== undefined) (await import(dir + '/' + frontend.layersModule)).registerHibikiLayers(tf);
+  const model = await tf.loadLayersModel(dir + '/model.json');
+  const y = model.predict(tf.tensor3d(${JSON.stringify(input)}, [1, 10, 12]));
+  return { pred: Array.from(y.dataSync()), vocabulary: frontend.vocabulary, layersModule: frontend.layersModule ?? null };
+}
 (async () => {
   await tf.setBackend('cpu');
-  const frontend = await (await fetch('/model/frontend.json')).json();
-  if (frontend.layersModule !== undefined) (await import('/model/' + frontend.layersModule)).registerHibikiLayers(tf);
-  const model = await tf.loadLayersModel('/model/model.json');
-  const y = model.predict(tf.tensor3d(${JSON.stringify(input)}, [1, 10, 12]));
-  document.getElementById('out').textContent = 'RESULT ' + JSON.stringify({ pred: Array.from(y.dataSync()), vocabulary: frontend.vocabulary });
+  const result = { standard: await predict('/model'), module: await predict('/model-module') };
+  document.getElementById('out').textContent = 'RESULT ' + JSON.stringify(result);
 })().catch((e) => { document.getElementById('out').textContent = 'ERROR ' + e; });
 </script></body></html>`;
 }
@@ -56,11 +60,10 @@ test('an exported model loads and predicts identically in headless Chromium with
   });
   // Non-zero biases everywhere, so that every weight matters.
   model.setWeights(model.getWeights().map((w) => tf.add(w, tf.randomUniform(w.shape, -0.3, 0.3, 'float32', 6))));
-  await exportModel(model, join(dir, 'model'), {
-    featureConfig: { kind: 'mfcc' },
-    vocabulary: ['sil', 'a', 'b'],
-    task: 'frame-classification',
-  });
+  const frontend = { featureConfig: { kind: 'mfcc' }, vocabulary: ['sil', 'a', 'b'], task: 'frame-classification' };
+  // Two exports: the fused GRU as standard layers (default), and as the custom class + module.
+  await exportModel(model, join(dir, 'model'), frontend);
+  await exportModel(model, join(dir, 'model-module'), frontend, { fusedGru: 'custom-layer' });
   const expected = [...(model.predict(tf.tensor3d(input, [1, 10, 12])) as tf.Tensor).dataSync()];
   const server = createServer((req, res) => {
     const url = req.url ?? '/';
@@ -68,8 +71,8 @@ test('an exported model loads and predicts identically in headless Chromium with
     let type = 'application/octet-stream';
     if (url === '/index.html') [body, type] = [page(input), 'text/html'];
     else if (url === '/tf.min.js') [body, type] = [readFileSync(TF_BUNDLE), 'text/javascript'];
-    else if (url.startsWith('/model/')) {
-      body = readFileSync(join(dir, 'model', basename(url)));
+    else if (url.startsWith('/model/') || url.startsWith('/model-module/')) {
+      body = readFileSync(join(dir, url.split('/')[1]!, basename(url)));
       if (url.endsWith('.json')) type = 'application/json';
       if (url.endsWith('.mjs')) type = 'text/javascript';
     }
@@ -104,13 +107,18 @@ test('an exported model loads and predicts identically in headless Chromium with
     });
     const text = /<pre id="out">([^<]*)<\/pre>/.exec(stdout)?.[1] ?? stdout.slice(0, 500);
     assert.match(text, /^RESULT /, text);
-    const got = JSON.parse(text.slice('RESULT '.length)) as { pred: number[]; vocabulary: string[] };
-    assert.deepEqual(got.vocabulary, ['sil', 'a', 'b']);
-    assert.equal(got.pred.length, expected.length);
-    const worst = Math.max(...got.pred.map((v, i) => Math.abs(v - expected[i]!)));
-    t.diagnostic(`max abs difference browser vs Node: ${worst}`);
-    // The fused layer's kernels (Node) and the module's ops (browser) round differently.
-    assert.ok(worst <= 1e-5, `max abs diff ${worst}`);
+    type Got = { pred: number[]; vocabulary: string[]; layersModule: string | null };
+    const got = JSON.parse(text.slice('RESULT '.length)) as { standard: Got; module: Got };
+    assert.equal(got.standard.layersModule, null);
+    assert.equal(got.module.layersModule, 'hibiki-layers.mjs');
+    for (const [which, r] of Object.entries(got)) {
+      assert.deepEqual(r.vocabulary, ['sil', 'a', 'b']);
+      assert.equal(r.pred.length, expected.length);
+      const worst = Math.max(...r.pred.map((v, i) => Math.abs(v - expected[i]!)));
+      t.diagnostic(`max abs difference browser (${which}) vs Node: ${worst}`);
+      // The fused layer's kernels (Node) and the standard layers or module's ops (browser) round differently.
+      assert.ok(worst <= 1e-5, `${which}: max abs diff ${worst}`);
+    }
   } finally {
     server.close();
     rmSync(profile, { recursive: true, force: true });

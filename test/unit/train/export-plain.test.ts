@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { exportModel } from '../../../src/train/index.js';
+import type { ExportOptions } from '../../../src/train/export.js';
 import { buildModel, resolveModelConfig, withOutputActivation } from '../../../src/nn/index.js';
 import { Rng } from '../../../src/util/rng.js';
 import { SpliceDense } from '../../../src/nn/layers/splice-dense.js';
@@ -70,16 +71,18 @@ function randomise(model: tf.LayersModel, rng: Rng): void {
 
 const DIM = 12;
 /** `custom`: hibiki classes left in the export (registered by the shipped layers module). */
-const CASES: { name: string; config: object; activation: 'softmax' | 'sigmoid'; custom?: string[] }[] = [
+const CASES: { name: string; config: object; activation: 'softmax' | 'sigmoid'; custom?: string[]; options?: ExportOptions }[] = [
   { name: 'mlp', config: { type: 'mlp', hidden: [16, 16], dropout: 0.2 }, activation: 'softmax' },
   { name: 'tdnn', config: { type: 'tdnn', layers: [{ units: 8, kernel: 5, dilation: 1 }, { units: 8, kernel: 3, dilation: 3 }], dropout: 0.1 }, activation: 'softmax' },
   { name: 'tdnn subsampling 2', config: { type: 'tdnn', layers: [{ units: 8, kernel: 3, dilation: 2 }], subsampling: 2 }, activation: 'softmax' },
-  { name: 'bigru (fused, masked)', config: { type: 'bigru', units: 6, layers: 2, dropout: 0.1 }, activation: 'softmax', custom: ['HibikiFusedBiGRU'] },
-  { name: 'bigru subsampling 2', config: { type: 'bigru', units: 6, layers: 1, subsampling: 2 }, activation: 'softmax', custom: ['HibikiFusedBiGRU'] },
+  { name: 'bigru (fused, masked)', config: { type: 'bigru', units: 6, layers: 2, dropout: 0.1 }, activation: 'softmax' },
+  { name: 'bigru subsampling 2', config: { type: 'bigru', units: 6, layers: 1, subsampling: 2 }, activation: 'softmax' },
   { name: 'bigru (tfjs)', config: { type: 'bigru', units: 5, layers: 1, implementation: 'tfjs' }, activation: 'softmax' },
   { name: 'bilstm', config: { type: 'bilstm', units: 5, layers: 1 }, activation: 'softmax' },
-  { name: 'crnn', config: { type: 'crnn', conv: [{ filters: 4, pool: 2 }, { filters: 4, pool: 2 }], units: 6, dropout: 0.1 }, activation: 'sigmoid', custom: ['HibikiFusedBiGRU'] },
-  { name: 'crnn subsampling 2', config: { type: 'crnn', conv: [{ filters: 4, pool: 2 }], units: 6, subsampling: 2 }, activation: 'sigmoid', custom: ['HibikiFusedBiGRU'] },
+  { name: 'crnn', config: { type: 'crnn', conv: [{ filters: 4, pool: 2 }, { filters: 4, pool: 2 }], units: 6, dropout: 0.1 }, activation: 'sigmoid' },
+  { name: 'bigru (fused, masked) exported as custom layer + module', config: { type: 'bigru', units: 6, layers: 2, dropout: 0.1 }, activation: 'softmax', custom: ['HibikiFusedBiGRU'], options: { fusedGru: 'custom-layer' } },
+  { name: 'crnn exported as custom layer + module', config: { type: 'crnn', conv: [{ filters: 4, pool: 2 }], units: 6 }, activation: 'sigmoid', custom: ['HibikiFusedBiGRU'], options: { fusedGru: 'custom-layer' } },
+  { name: 'crnn subsampling 2', config: { type: 'crnn', conv: [{ filters: 4, pool: 2 }], units: 6, subsampling: 2 }, activation: 'sigmoid' },
 ];
 
 for (const c of CASES) {
@@ -94,7 +97,7 @@ for (const c of CASES) {
       const data = Array.from({ length: shape.reduce((a, b) => a * b) }, () => Math.fround(rng.normal()));
       // Second item: 6 real frames then 3 zero (padded) frames.
       if (cfg.type !== 'mlp') for (let f = 6; f < 9; f++) data.fill(0, (9 + f) * DIM, (9 + f + 1) * DIM);
-      await exportModel(model, join(dir, 'model'), { featureConfig: { kind: 'mfcc' }, vocabulary: ['a', 'b', 'c', 'd'], task: 'frame-classification' });
+      await exportModel(model, join(dir, 'model'), { featureConfig: { kind: 'mfcc' }, vocabulary: ['a', 'b', 'c', 'd'], task: 'frame-classification' }, c.options);
       const expected = (model.predict(tf.tensor(data, shape)) as tf.Tensor).dataSync();
       writeFileSync(join(dir, 'input.json'), JSON.stringify({ shape, data }));
       const got = await runChild(join(dir, 'model'), join(dir, 'input.json'));

@@ -2,10 +2,15 @@
  * A TDNN layer (Kaldi's splice + affine): output frame t is `W · [x(t+o1); x(t+o2); ...] + b` for a
  * fixed set of frame offsets, e.g. [-3, 0, 3] for a dilation-3 kernel of size 3. tfjs's dilated
  * Conv1D has no gradient ("dilation rates greater than 1 are not yet supported in gradients"), so
- * the dilated convolution is written as slices, a concat and one matmul, all differentiable.
- * Edges repeat the first/last frame (Kaldi's convention), so frames stay aligned with the input.
+ * the dilated convolution is written as a splice and one matmul. Edges repeat the first/last frame
+ * (Kaldi's convention), so frames stay aligned with the input.
+ *
+ * On wasm and cpu the splice is one custom gather kernel with its own gradient (frame-gather.ts):
+ * the slice + concat form spent most of a cpu training step copying non-contiguous slices element
+ * by element. Other backends use the slice + concat form (`spliceWithOps`), the same maths.
  */
 import * as tf from '@tensorflow/tfjs';
+import { gatherFrames, hasFrameGatherKernels } from './frame-gather.js';
 
 export interface SpliceDenseArgs {
   units: number;
@@ -49,14 +54,7 @@ export class SpliceDense extends tf.layers.Layer {
     const x = (Array.isArray(inputs) ? inputs[0]! : inputs) as tf.Tensor3D;
     return tf.tidy(() => {
       const [b, t, d] = x.shape;
-      const left = Math.max(0, -this.offsets[0]!);
-      const right = Math.max(0, this.offsets[this.offsets.length - 1]!);
-      const parts: tf.Tensor3D[] = [];
-      if (left > 0) parts.push(tf.tile(tf.slice(x, [0, 0, 0], [b, 1, d]), [1, left, 1]));
-      parts.push(x);
-      if (right > 0) parts.push(tf.tile(tf.slice(x, [0, t - 1, 0], [b, 1, d]), [1, right, 1]));
-      const padded = parts.length > 1 ? tf.concat(parts, 1) : x;
-      const spliced = tf.concat(this.offsets.map((o) => tf.slice(padded, [0, left + o, 0], [b, t, d])), 2);
+      const spliced = hasFrameGatherKernels() ? gatherFrames(x, this.offsets, 1, t, 'edge') : spliceWithOps(x, this.offsets);
       const flat = tf.reshape(spliced, [b * t, d * this.offsets.length]);
       const y = tf.add(tf.matMul(flat, this.kernel!.read()), this.bias!.read());
       return tf.reshape(y, [b, t, this.units]);
@@ -68,3 +66,19 @@ export class SpliceDense extends tf.layers.Layer {
   }
 }
 tf.serialization.registerClass(SpliceDense);
+
+/**
+ * The splice with standard ops: x [batch, frames, dim] -> [batch, frames, offsets.length * dim],
+ * edge frames repeated. For backends without the gather kernel, and the reference in tests.
+ */
+export function spliceWithOps(x: tf.Tensor3D, offsets: number[]): tf.Tensor3D {
+  const [b, t, d] = x.shape;
+  const left = Math.max(0, -offsets[0]!);
+  const right = Math.max(0, offsets[offsets.length - 1]!);
+  const parts: tf.Tensor3D[] = [];
+  if (left > 0) parts.push(tf.tile(tf.slice(x, [0, 0, 0], [b, 1, d]), [1, left, 1]));
+  parts.push(x);
+  if (right > 0) parts.push(tf.tile(tf.slice(x, [0, t - 1, 0], [b, 1, d]), [1, right, 1]));
+  const padded = parts.length > 1 ? tf.concat(parts, 1) : x;
+  return tf.concat(offsets.map((o) => tf.slice(padded, [0, left + o, 0], [b, t, d])), 2);
+}

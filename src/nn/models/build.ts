@@ -7,6 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../../util/rng.js';
 import { FusedBiGRU } from '../layers/fused-bigru.js';
+import { gatherConv1d } from '../layers/gather-conv1d.js';
 import { SeededDropout } from '../layers/seeded-dropout.js';
 import { SpliceDense } from '../layers/splice-dense.js';
 import type { BigruConfig, BilstmConfig, CrnnConfig, MlpConfig, ModelConfig, TdnnConfig } from './config.js';
@@ -57,10 +58,14 @@ function buildMlp(cfg: MlpConfig, ctx: ModelContext, seeds: Seeds): tf.LayersMod
   return tf.model({ inputs: input, outputs: logits, name: 'mlp' });
 }
 
-/** Strided Conv1D front for sequence models: frames / subsampling (ceil), `same` padding. */
+/**
+ * Strided Conv1D front for sequence models: frames / subsampling (ceil), `same` padding. Trained
+ * as a frame gather + one matmul (gather-conv1d.ts: the strided conv's filter gradient is a cpu
+ * scalar loop on both wasm and cpu); saved as a standard Conv1D.
+ */
 function subsample(x: tf.SymbolicTensor, factor: number, filters: number, seeds: Seeds): tf.SymbolicTensor {
   if (factor === 1) return x;
-  const conv = tf.layers.conv1d({ filters, kernelSize: factor === 2 ? 3 : 5, strides: factor, padding: 'same', activation: 'relu', kernelInitializer: seeds.glorot(), name: `subsample_${factor}` });
+  const conv = gatherConv1d({ filters, kernelSize: factor === 2 ? 3 : 5, strides: factor, padding: 'same', activation: 'relu', kernelInitializer: seeds.glorot(), name: `subsample_${factor}` });
   return apply(conv, x);
 }
 

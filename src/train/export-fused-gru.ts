@@ -156,7 +156,7 @@ export function fusedBiGruAsLstm(x: tf.SymbolicTensor, valid: tf.SymbolicTensor,
   // on), which tfjs's merge layers would otherwise mishandle; `valid` carries it instead.
   let xm = tf.layers.reshape({ targetShape: [-1, d], name: `${name}_unmasked` }).apply(x) as tf.SymbolicTensor;
   if (masked) {
-    const wide = withWeights<tf.SymbolicTensor>(tf.layers.dense({ units: d, useBias: false, name: `${name}_valid_wide` }), valid, [tf.ones([1, d])]);
+    const wide = withWeights<tf.SymbolicTensor>(tf.layers.dense({ units: d, useBias: false, kernelInitializer: 'zeros', name: `${name}_valid_wide` }), valid, [tf.ones([1, d])]);
     xm = tf.layers.multiply({ name: `${name}_masked_input` }).apply([xm, wide]) as tf.SymbolicTensor;
   }
   const joined = tf.layers.concatenate({ axis: -1, name: `${name}_with_valid` }).apply([xm, valid]) as tf.SymbolicTensor;
@@ -167,10 +167,21 @@ export function fusedBiGruAsLstm(x: tf.SymbolicTensor, valid: tf.SymbolicTensor,
     for (let i = 0; i < d; i++) e[i * 3 * (d + 3) + c0 + i] = 1;
     e[d * 3 * (d + 3) + c0 + d + s] = 1;
   }
-  const expanded = withWeights<tf.SymbolicTensor>(tf.layers.dense({ units: 3 * (d + 3), useBias: false, name: `${name}_substeps` }), joined, [tf.tensor2d(e, [d + 1, 3 * (d + 3)])]);
+  const expanded = withWeights<tf.SymbolicTensor>(tf.layers.dense({ units: 3 * (d + 3), useBias: false, kernelInitializer: 'zeros', name: `${name}_substeps` }), joined, [tf.tensor2d(e, [d + 1, 3 * (d + 3)])]);
   const steps = tf.layers.reshape({ targetShape: [-1, d + 3], name: `${name}_substep_frames` }).apply(expanded) as tf.SymbolicTensor;
   const stepsMasked = tf.layers.masking({ maskValue: 0, name: `${name}_substep_mask` }).apply(steps) as tf.SymbolicTensor;
-  const lstm = tf.layers.lstm({ units: 3 * h, activation: 'linear', recurrentActivation: 'sigmoid', useBias: false, returnSequences: true, name: `${name}_cell` });
+  // Zero initialisers: tfjs runs them again when it loads model.json (the default orthogonal one
+  // takes minutes on these matrices), before the stored weights replace them.
+  const lstm = tf.layers.lstm({
+    units: 3 * h,
+    activation: 'linear',
+    recurrentActivation: 'sigmoid',
+    useBias: false,
+    returnSequences: true,
+    kernelInitializer: 'zeros',
+    recurrentInitializer: 'zeros',
+    name: `${name}_cell`,
+  });
   const bi = tf.layers.bidirectional({ layer: lstm as unknown as tf.RNN, mergeMode: 'concat', name: `${name}_lstm` });
   const out = withWeights<tf.SymbolicTensor>(bi, stepsMasked, [...lstmWeights(w, 0), ...lstmWeights(w, 1)]);
   const perFrame = tf.layers.reshape({ targetShape: [-1, 18 * h], name: `${name}_frames` }).apply(out) as tf.SymbolicTensor;
@@ -181,5 +192,5 @@ export function fusedBiGruAsLstm(x: tf.SymbolicTensor, valid: tf.SymbolicTensor,
     sel[(12 * h + a) * 2 * h + a] = 1;
     sel[(3 * h + a) * 2 * h + h + a] = 1;
   }
-  return withWeights(tf.layers.dense({ units: 2 * h, useBias: false, name }), perFrame, [tf.tensor2d(sel, [18 * h, 2 * h])]);
+  return withWeights(tf.layers.dense({ units: 2 * h, useBias: false, kernelInitializer: 'zeros', name }), perFrame, [tf.tensor2d(sel, [18 * h, 2 * h])]);
 }

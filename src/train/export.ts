@@ -16,6 +16,8 @@ import { log } from '../util/log.js';
 import { LAYERS_MODULE_CLASSES, LAYERS_MODULE_FILE, LAYERS_MODULE_SOURCE } from './export-layers-module.js';
 import { rewriteToStandardLayers } from './export-rewrite.js';
 import { fileLoadHandler, fileSaveHandler, swapDir } from './model-io.js';
+// Registers hibiki's layer classes, which loadExportedModel needs for the fused copy.
+import '../nn/layers/index.js';
 
 const frontendSchema = z.looseObject({
   format: z.literal('hibiki-frontend'),
@@ -36,6 +38,11 @@ const frontendSchema = z.looseObject({
   customLayers: z.array(z.string()).optional(),
   /** The standalone module in the export directory that registers `customLayers` (see docs/training.md). */
   layersModule: z.string().optional(),
+  /**
+   * Subdirectory with the same network keeping hibiki's fused GRU class (compact and fast; its own
+   * model.json, weights.bin and layers module); `loadExportedModel` prefers it.
+   */
+  fusedModel: z.string().optional(),
 });
 
 /** Contents of frontend.json; extra keys are kept. */
@@ -116,6 +123,9 @@ function standardLayersModel(model: tf.LayersModel, options: ExportOptions): tf.
   return null;
 }
 
+/** Subdirectory of the compact copy with the fused GRU class. */
+const FUSED_DIR = 'fused';
+
 /** Export choices. */
 export interface ExportOptions {
   /**
@@ -181,6 +191,18 @@ export async function exportModel(source: string | tf.LayersModel, outDir: strin
   } finally {
     plain?.dispose();
   }
+  if (plain !== null && options.fusedGru !== 'custom-layer' && model.layers.some((l) => l.getClassName() === 'HibikiFusedBiGRU')) {
+    // The standard-layer GRU is several times larger and slower: hibiki itself (and browser users
+    // who import the module) load this compact copy with the fused class instead.
+    const compact = rewriteToStandardLayers(model, { keepFusedGru: true });
+    try {
+      await (compact ?? model).save(inferenceTopology(fileSaveHandler(join(tmp, FUSED_DIR)), new Set()));
+    } finally {
+      compact?.dispose();
+    }
+    writeFileAtomic(join(tmp, FUSED_DIR, LAYERS_MODULE_FILE), LAYERS_MODULE_SOURCE);
+    doc['fusedModel'] = FUSED_DIR;
+  }
   if (custom.size > 0) {
     doc['customLayers'] = [...custom].sort();
     const unknown = [...custom].filter((c) => !LAYERS_MODULE_CLASSES.includes(c));
@@ -211,6 +233,8 @@ export async function loadExportedModel(dir: string): Promise<{ model: tf.Layers
     throw new HibikiError('MODEL_INVALID', 'frontend.json is not valid JSON', { file: path, cause });
   }
   const frontend = validateConfig(frontendSchema, raw, { file: path, what: 'frontend.json' });
-  const model = await tf.loadLayersModel(fileLoadHandler(dir));
+  const fused = frontend.fusedModel;
+  const fusedDir = fused === undefined || !/^[\w-]+$/.test(fused) ? null : join(dir, fused);
+  const model = await tf.loadLayersModel(fileLoadHandler(fusedDir !== null && existsSync(join(fusedDir, 'model.json')) ? fusedDir : dir));
   return { model, frontend };
 }

@@ -11,7 +11,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { exportModel } from '../../../src/train/index.js';
+import { exportModel, loadExportedModel } from '../../../src/train/index.js';
 import type { ExportOptions } from '../../../src/train/export.js';
 import { buildModel, resolveModelConfig, withOutputActivation } from '../../../src/nn/index.js';
 import { Rng } from '../../../src/util/rng.js';
@@ -29,11 +29,14 @@ import * as tf from '@tensorflow/tfjs';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-const [dir, inputFile] = process.argv.slice(1);
+const [top, inputFile, variant] = process.argv.slice(1);
 await tf.setBackend('cpu');
-const frontend = JSON.parse(readFileSync(join(dir, 'frontend.json'), 'utf8'));
-if (frontend.layersModule !== undefined) {
-  const mod = await import(pathToFileURL(join(dir, frontend.layersModule)).href);
+const frontend = JSON.parse(readFileSync(join(top, 'frontend.json'), 'utf8'));
+// variant 'fused': the compact copy with the fused GRU class and its own layers module.
+const dir = variant === 'fused' ? join(top, frontend.fusedModel) : top;
+const layersModule = variant === 'fused' ? 'hibiki-layers.mjs' : frontend.layersModule;
+if (layersModule !== undefined) {
+  const mod = await import(pathToFileURL(join(dir, layersModule)).href);
   mod.registerHibikiLayers(tf);
 }
 const json = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8'));
@@ -49,9 +52,9 @@ const classes = [...new Set(model.layers.map((l) => l.getClassName()))];
 process.stdout.write(JSON.stringify({ pred: Array.from(y.dataSync()), classes }));
 `;
 
-function runChild(dir: string, inputFile: string): Promise<{ pred: number[]; classes: string[] }> {
+function runChild(dir: string, inputFile: string, variant: 'main' | 'fused' = 'main'): Promise<{ pred: number[]; classes: string[] }> {
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, ['--input-type=module', '-e', CHILD, dir, inputFile], { cwd: REPO, maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
+    execFile(process.execPath, ['--input-type=module', '-e', CHILD, dir, inputFile, variant], { cwd: REPO, maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
       if (err !== null) reject(new Error(`child failed: ${stderr}`));
       else resolve(JSON.parse(stdout) as { pred: number[]; classes: string[] });
     });
@@ -112,6 +115,20 @@ for (const c of CASES) {
       assert.deepEqual(got.classes.filter((n) => n.startsWith('Hibiki')), c.custom ?? []);
       assert.equal(frontend.layersModule, c.custom === undefined ? undefined : 'hibiki-layers.mjs');
       assert.equal(existsSync(join(dir, 'model', 'hibiki-layers.mjs')), c.custom !== undefined);
+      // Models with the fused GRU exported as standard layers also carry a compact copy that keeps
+      // the fused class (hibiki's loader prefers it); it loads with its module and agrees too.
+      const hasFused = model.layers.some((l) => l.getClassName() === 'HibikiFusedBiGRU') && c.custom === undefined;
+      assert.equal(existsSync(join(dir, 'model', 'fused', 'model.json')), hasFused);
+      if (hasFused) {
+        const compact = await runChild(join(dir, 'model'), join(dir, 'input.json'), 'fused');
+        assert.ok(compact.classes.includes('HibikiFusedBiGRU'));
+        const worstCompact = Math.max(...compact.pred.map((v, i) => Math.abs(v - expected[i]!)));
+        assert.ok(worstCompact <= 1e-5, `compact copy: max abs diff ${worstCompact}`);
+        const { model: loaded } = await loadExportedModel(join(dir, 'model'));
+        assert.ok(loaded.layers.some((l) => l.getClassName() === 'HibikiFusedBiGRU'), 'hibiki loads the compact copy');
+        const mine = (loaded.predict(tf.tensor(data, shape)) as tf.Tensor).dataSync();
+        assert.ok(Math.max(...mine.map((v, i) => Math.abs(v - expected[i]!))) <= 1e-5);
+      }
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

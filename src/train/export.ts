@@ -3,7 +3,10 @@
  * `weights.bin`) plus `frontend.json` with everything inference needs besides the network: the
  * feature config, CMVN statistics, the label vocabulary and the task. Plain @tensorflow/tfjs loads
  * it in Node (with `loadExportedModel`) or in a browser (`tf.loadLayersModel(url + '/model.json')`
- * and a fetch of frontend.json). Custom layers must be registered before loading, as for any tfjs model.
+ * and a fetch of frontend.json) with no hibiki code: hibiki's own layers are rewritten into
+ * standard tfjs layers (export-rewrite.ts, export-fused-gru.ts), checked against the original. A
+ * model with the fused GRU also gets a compact copy in `fused/` that keeps the class, with the
+ * standalone module registering it (export-layers-module.ts); `loadExportedModel` prefers it.
  */
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';

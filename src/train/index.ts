@@ -32,4 +32,5 @@ export {
   experimentModelDir,
   type Frontend,
   type FrontendInput,
+  type ExportOptions,
 } from './export.js';

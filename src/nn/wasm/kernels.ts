@@ -5,9 +5,11 @@
  *    operand is transposed; with transposeA or transposeB (every Dense backward pass) it falls to
  *    a scalar triple loop, 10-25x slower. We transpose the operand explicitly (one cheap wasm
  *    Transpose) and call the original kernel untransposed.
- * 2. Conv2DBackpropFilter is not implemented, so Conv2D/Conv1D layers cannot train. With stride
- *    1 it is the depth-1 case of Conv3DBackpropFilterV2, which wasm has natively: reshape and
- *    delegate. That wasm kernel is wrong for strides > 1, so strided filters use the cpu fallback.
+ * 2. Conv2DBackpropFilter is not implemented, so Conv2D/Conv1D layers cannot train. It is added
+ *    as im2col (a JS patch gather over the heap) + one XNNPACK matmul, any stride
+ *    (./conv2d-grad.ts). The native Conv3DBackpropFilterV2 is a scalar loop and wrong for
+ *    strides > 1, so it is not used. The native Conv2DBackpropInput (also a scalar loop) is
+ *    replaced the same way: one matmul, then col2im.
  * 3. Slice copies its WHOLE input out of the wasm heap (readSync) on every call, so taking one
  *    frame of a [3200, 768] tensor moves 9.8 MB; a recurrent layer slicing per step spent most
  *    of its time there. Re-registered to read through a heap view and copy only the slice.
@@ -18,6 +20,7 @@
  * All fixes are checked against the cpu backend by test/unit/nn/wasm-kernels.test.ts.
  */
 import * as tf from '@tensorflow/tfjs';
+import { conv2dBackpropFilterIm2col, conv2dBackpropInputCol2im } from './conv2d-grad.js';
 
 type KernelFunc = tf.KernelFunc;
 type Backend = tf.KernelBackend;
@@ -74,32 +77,9 @@ function untransposed(orig: KernelFunc): KernelFunc {
   };
 }
 
-/** Conv2DBackpropFilter (NHWC) as Conv3DBackpropFilterV2 with depth 1. */
-function conv2dBackpropFilter(fallback: KernelFunc | undefined): KernelFunc {
-  return (args) => {
-    const { x, dy } = args.inputs as { x: Info; dy: Info };
-    const attrs = args.attrs as { strides: number | [number, number]; pad: unknown; dataFormat?: string; filterShape: [number, number, number, number] };
-    const padOk = attrs.pad === 'same' || attrs.pad === 'valid' || typeof attrs.pad === 'number';
-    const [sh, sw] = typeof attrs.strides === 'number' ? [attrs.strides, attrs.strides] : attrs.strides;
-    // The wasm Conv3DBackpropFilterV2 (4.22) returns wrong values for strides > 1 (checked against
-    // cpu), so strided convolutions take the cpu path.
-    if (!padOk || sh !== 1 || sw !== 1 || (attrs.dataFormat !== undefined && attrs.dataFormat !== 'NHWC')) {
-      if (fallback === undefined) throw new Error('Conv2DBackpropFilter: unsupported padding or data format on wasm');
-      return fallback(args);
-    }
-    const backend = args.backend as Backend;
-    const reshape = kernelFunc('Reshape', 'wasm');
-    const x5 = reshape({ inputs: { x }, backend, attrs: { shape: [x.shape[0]!, 1, ...x.shape.slice(1)] } }) as Info;
-    const dy5 = reshape({ inputs: { x: dy }, backend, attrs: { shape: [dy.shape[0]!, 1, ...dy.shape.slice(1)] } }) as Info;
-    const dw5 = kernelFunc('Conv3DBackpropFilterV2', 'wasm')({
-      inputs: { x: x5, dy: dy5 },
-      backend,
-      attrs: { strides: [1, sh, sw], pad: attrs.pad as 'same' | 'valid' | number, filterShape: [1, ...attrs.filterShape] },
-    }) as Info;
-    const dw = reshape({ inputs: { x: dw5 }, backend, attrs: { shape: attrs.filterShape } }) as Info;
-    for (const t of [x5, dy5, dw5]) disposeInfo(backend, t);
-    return dw;
-  };
+/** Conv2DBackpropFilter: im2col + one matmul (./conv2d-grad.ts), cpu fallback for the rest. */
+function conv2dBackpropFilter(fallback: KernelFunc): KernelFunc {
+  return (args) => conv2dBackpropFilterIm2col(args) ?? fallback(args);
 }
 
 interface WasmHeapBackend {
@@ -183,12 +163,13 @@ export function installWasmKernelFixes(): void {
   replaceKernel('BatchMatMul', untransposed);
   replaceKernel('_FusedMatMul', untransposed);
   replaceKernel('Slice', viewSlice);
+  replaceKernel('Conv2DBackpropInput', (orig) => (args) => conv2dBackpropInputCol2im(args) ?? orig(args));
 
   const wasmNames = new Set(tf.getKernelsForBackend('wasm').map((k) => k.kernelName));
   for (const k of tf.getKernelsForBackend('cpu')) {
     if (wasmNames.has(k.kernelName) || NO_FALLBACK.has(k.kernelName)) continue;
     const fallback = cpuFallback(k.kernelName);
-    const impl = k.kernelName === 'Conv2DBackpropFilter' && wasmNames.has('Conv3DBackpropFilterV2') ? conv2dBackpropFilter(fallback) : fallback;
+    const impl = k.kernelName === 'Conv2DBackpropFilter' ? conv2dBackpropFilter(fallback) : fallback;
     tf.registerKernel({ kernelName: k.kernelName, backendName: 'wasm', kernelFunc: impl });
     wasmFallbackKernels.push(k.kernelName);
   }

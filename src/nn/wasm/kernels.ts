@@ -17,7 +17,8 @@
  *    out of the wasm heap, run the cpu kernel, copy the outputs back. Slow but correct, so no
  *    model dies with "kernel not registered" mid-training.
  *
- * All fixes are checked against the cpu backend by test/unit/nn/wasm-kernels.test.ts.
+ * All fixes are checked against the cpu backend by test/unit/nn/wasm-kernels.test.ts (the conv
+ * gradients also by test/unit/nn/wasm-conv2d-grad.test.ts).
  */
 import * as tf from '@tensorflow/tfjs';
 import { conv2dBackpropFilterIm2col, conv2dBackpropInputCol2im } from './conv2d-grad.js';

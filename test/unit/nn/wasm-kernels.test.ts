@@ -91,7 +91,7 @@ test('Dense layer gradients on wasm equal cpu (backward pass uses transposed pro
   assertClose(r.cpu, r.wasm, 1e-5, 'dense grads');
 });
 
-test('Conv2DBackpropFilter (added on wasm via Conv3DBackpropFilterV2) equals cpu for conv1d and conv2d', async () => {
+test('Conv2DBackpropFilter (added on wasm: im2col + one matmul) equals cpu for conv1d and conv2d', async () => {
   const rng = new Rng(3);
   const x = randArray(rng, 2 * 10 * 6 * 3);
   const w = randArray(rng, 3 * 3 * 3 * 4);

@@ -74,14 +74,15 @@ function recurrenceWithKernels(xp: tf.Tensor3D, u: tf.Tensor2D, c: tf.Tensor1D, 
       outs[i] = next as tf.Tensor2D;
       state = next as tf.Tensor2D;
     }
+    // The backward pass may only touch saved tensors: the op's inputs (the mask made inside
+    // FusedBiGRU's tidy, even the recurrent kernel) may be disposed by the time it runs.
+    keep.push(uIn, mIn);
     save(keep);
     const value = stackFrames(outs);
     const gradFunc = (dy: tf.Tensor3D, saved: tf.Tensor[]): tf.Tensor[] => {
       const dyT = tf.transpose(dy, [1, 0, 2]);
-      // The mask input may already be disposed when unmasked (a tf.ones made by the caller), so
-      // it is only touched when it carries information.
-      const mT2 = masked ? tf.transpose(mIn) : null;
-      const uT = tf.transpose(uIn);
+      const mT2 = masked ? tf.transpose(saved[2 * t + 2]!) : null;
+      const uT = tf.transpose(saved[2 * t + 1]!);
       let dhRec = tf.zeros([b, h]) as tf.Tensor2D;
       let dhDir = dhRec;
       const dxp = new Array<tf.Tensor2D>(t);
@@ -134,12 +135,14 @@ function recurrenceWithOps(xp: tf.Tensor3D, u: tf.Tensor2D, c: tf.Tensor1D, mask
       outs[i] = next;
       state = next;
     }
+    // As above: the backward pass reads the mask and kernel from `saved`, never the inputs.
+    keep.push(uIn, mIn);
     save(keep);
     const value = stackFrames(outs);
     const gradFunc = (dy: tf.Tensor3D, saved: tf.Tensor[]): tf.Tensor[] => {
       const dys = framesOf(dy);
-      const mBack = mask === null ? null : framesOf(tf.reshape(mIn, [b, t, 1]) as tf.Tensor3D);
-      const uT = tf.transpose(uIn);
+      const mBack = mask === null ? null : framesOf(tf.reshape(saved[6 * t + 1]!, [b, t, 1]) as tf.Tensor3D);
+      const uT = tf.transpose(saved[6 * t]!);
       let dh = tf.zeros([b, h]) as tf.Tensor2D;
       const dxp = new Array<tf.Tensor2D>(t);
       const dhps: tf.Tensor2D[] = [];

@@ -4,7 +4,7 @@
  * table RESULTS.md quotes.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { z } from 'zod';
 import { writeReport } from '../../eval/index.js';
 import { writeFileAtomic } from '../../util/atomic.js';
@@ -56,6 +56,7 @@ export const reportStage: StageKind = {
       return metrics === null ? [] : [{ name, metrics }];
     });
     writeFileAtomic(join(ctx.outDir, 'results.md'), resultsTable(entries));
-    ctx.log.info(`report: ${out}`);
+    // `out` is inside the partial directory, renamed into place when the stage succeeds: name the final path.
+    ctx.log.info(`report: ${join(ctx.stageDir(ctx.stage.name), relative(ctx.outDir, out))}`);
   },
 };

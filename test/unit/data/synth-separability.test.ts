@@ -6,39 +6,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { EVENT_CLASSES, PHONE_LABELS, generatePhoneUtterance, randomSpeaker } from '../../../src/data/synth/index.js';
 import { Rng } from '../../../src/util/rng.js';
+// The report's small radix-2 FFT serves here too (one implementation for both spectrogram uses).
+import { fftInPlace as fft } from '../../../src/eval/report/spectrogram.js';
 
 const FS = 16000;
-
-/** In-place iterative radix-2 FFT of (re, im), length a power of two. */
-function fft(re: Float64Array, im: Float64Array): void {
-  const n = re.length;
-  for (let i = 1, j = 0; i < n; i++) {
-    let bit = n >> 1;
-    for (; j & bit; bit >>= 1) j ^= bit;
-    j ^= bit;
-    if (i < j) {
-      [re[i], re[j]] = [re[j]!, re[i]!];
-      [im[i], im[j]] = [im[j]!, im[i]!];
-    }
-  }
-  for (let len = 2; len <= n; len <<= 1) {
-    const ang = (-2 * Math.PI) / len;
-    for (let i = 0; i < n; i += len) {
-      for (let k = 0; k < len / 2; k++) {
-        const wr = Math.cos(ang * k);
-        const wi = Math.sin(ang * k);
-        const a = i + k;
-        const b = a + len / 2;
-        const xr = re[b]! * wr - im[b]! * wi;
-        const xi = re[b]! * wi + im[b]! * wr;
-        re[b] = re[a]! - xr;
-        im[b] = im[a]! - xi;
-        re[a]! += xr;
-        im[a]! += xi;
-      }
-    }
-  }
-}
 
 /** Hann-windowed power spectra of frames `[frames][size/2]`. */
 function spectra(x: Float32Array, from: number, to: number, size: number, hop: number): Float64Array[] {

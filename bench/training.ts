@@ -1,6 +1,7 @@
 /**
- * Training throughput benchmark (not a test): frames per second of full training steps
- * (forward, label-smoothed CE with eps 0.1, backward, Adam) for
+ * Training throughput benchmark (not a test): frames per second of hibiki's own training step
+ * (`trainStep`: forward, label-smoothed CE with eps 0.1 as the experiment tasks call it, backward,
+ * gradient norm, hibiki's Adam) for
  *   - MLP 143-512-512-40 on spliced frames (11 x 13 MFCC), batch 256;
  *   - BiGRU-128 (one bidirectional layer, 40-dim input, 40 classes) on 100-frame chunks, batch 32;
  * on the tfjs cpu backend, the wasm backend as shipped (no hibiki kernel fixes; child process),
@@ -18,6 +19,9 @@ import * as tf from '@tensorflow/tfjs';
 import { buildLoss, resolveLossConfig } from '../src/nn/losses/index.js';
 import { buildModel, resolveModelConfig } from '../src/nn/models/index.js';
 import { selectBackend, wasmBinaryDir } from '../src/nn/backend.js';
+import { Optimizer, resolveOptimizerConfig, type OptimizerOptions } from '../src/train/optimizers.js';
+import { trainStep } from '../src/train/step.js';
+import type { TrainTask } from '../src/train/task.js';
 import { Rng } from '../src/util/rng.js';
 import { machineLine } from './common.js';
 import type { Benchmark } from './types.js';
@@ -42,21 +46,54 @@ interface Rate {
   cpu: number;
 }
 
-/** Frames per second of training steps on the current backend. */
-function measure(w: Workload, modelOverride: Record<string, unknown> = {}): Rate {
+/** A batch as the trainer's frame task holds it: plain arrays, turned into tensors inside the step. */
+interface BenchBatch {
+  x: Float32Array;
+  y: Int32Array;
+  mask: Float32Array;
+  boundaryDistance: Float32Array;
+  neighbourLabel: Int32Array;
+}
+
+/**
+ * Frames per second of hibiki training steps on the current backend: `trainStep` (src/train/step.ts,
+ * what `train()` runs: seeded step randomness, forward, loss, backward, global gradient norm,
+ * hibiki's own Adam from src/train/optimizers.ts), with the loss called as the experiment tasks
+ * call it (tensors made from the batch's arrays every step, real-frame mask, boundary inputs).
+ */
+function measure(w: Workload, modelOverride: Record<string, unknown> = {}, optimizerOptions: OptimizerOptions = {}): Rate {
   const cfg = resolveModelConfig({ ...w.model, ...modelOverride });
   const model = buildModel(cfg, { inputDim: w.inputDim, numClasses: K, seed: 1 });
   const loss = buildLoss(resolveLossConfig({ smoothing: 'uniform', epsilon: 0.1 }), { numClasses: K });
   const rng = new Rng(2);
   const n = w.batch * Math.max(1, w.frames);
   const shape = w.frames === 0 ? [w.batch, w.inputDim] : [w.batch, w.frames, w.inputDim];
-  const x = tf.tensor(Float32Array.from({ length: n * w.inputDim }, () => rng.normal()), shape);
-  const y = tf.tensor1d(Int32Array.from({ length: n }, () => rng.int(K)), 'int32');
-  const opt = tf.train.adam(1e-3);
+  const batch: BenchBatch = {
+    x: Float32Array.from({ length: n * w.inputDim }, () => rng.normal()),
+    y: Int32Array.from({ length: n }, () => rng.int(K)),
+    mask: new Float32Array(n).fill(1),
+    boundaryDistance: Float32Array.from({ length: n }, () => 0.5 + rng.int(20)),
+    neighbourLabel: Int32Array.from({ length: n }, () => rng.int(K)),
+  };
+  const task: TrainTask<BenchBatch> = {
+    model,
+    lossFn: (m, b, training) => {
+      const logits = tf.reshape(m.apply(tf.tensor(b.x, shape), { training }) as tf.Tensor, [n, K]) as tf.Tensor2D;
+      return loss(logits, tf.tensor1d(b.y, 'int32'), {
+        mask: tf.tensor1d(b.mask),
+        boundaryDistance: tf.tensor1d(b.boundaryDistance),
+        neighbourLabel: tf.tensor1d(b.neighbourLabel, 'int32'),
+      });
+    },
+    batchesPerEpoch: 1,
+    batches: () => [batch],
+    frames: () => n,
+  };
+  const vars = model.trainableWeights.map((v) => v.read() as tf.Variable);
+  const opt = new Optimizer(resolveOptimizerConfig({ type: 'adam', learningRate: 1e-3 }), vars, optimizerOptions);
+  let stepIndex = 0;
   const step = (): void => {
-    const cost = opt.minimize(() => loss(tf.reshape(model.apply(x, { training: true }) as tf.Tensor, [n, K]) as tf.Tensor2D, y), true);
-    cost?.dataSync();
-    cost?.dispose();
+    trainStep(task, batch, vars, opt, 1e-3, null, 1, stepIndex++);
   };
   for (let i = 0; i < 2; i++) step();
   let steps = 0;
@@ -68,7 +105,6 @@ function measure(w: Workload, modelOverride: Record<string, unknown> = {}): Rate
   }
   const cpu = process.cpuUsage(c0);
   const fps = { wall: (steps * n) / ((performance.now() - t0) / 1000), cpu: (steps * n) / ((cpu.user + cpu.system) / 1e6) };
-  tf.dispose([x, y]);
   opt.dispose();
   model.dispose();
   return fps;
@@ -155,8 +191,11 @@ export async function benchTraining(): Promise<string> {
   const lines = [
     '## Training throughput (bench/training.ts)',
     '',
-    'Frames per second of full training steps (forward, label-smoothed CE eps 0.1, backward, Adam), ' +
-      `at least ${MIN_SECONDS} s each, in one run. Targets (wall clock): MLP >= 0.25x PyTorch, BiGRU >= 0.12x PyTorch (2 threads).`,
+    "Frames per second of hibiki's own training step (`trainStep` of src/train/step.ts, as `hibiki train` runs it: " +
+      'forward, label-smoothed CE eps 0.1 called as the experiment tasks call it, backward, global gradient norm, ' +
+      "hibiki's Adam of src/train/optimizers.ts, fused into one wasm kernel per variable on wasm; before 2026-11-30 this table measured `tf.train.adam`), " +
+      `at least ${MIN_SECONDS} s each, in one run. PyTorch runs the same architecture, batch, loss (CrossEntropyLoss(label_smoothing=0.1)) and torch.optim.Adam. ` +
+      'Targets (wall clock): MLP >= 0.25x PyTorch, BiGRU >= 0.12x PyTorch (2 threads).',
     `wasm: SIMD ${wasm.simd === true ? 'on' : 'off'}, ${wasm.threads ?? 1} thread (tfjs-backend-wasm disables its threaded build under Node).`,
     typeof torch === 'string' ? `PyTorch: ${torch}.` : `PyTorch ${torch.torch}, BLAS libraries loaded: ${torch.blas.join(', ') || 'unknown'}.`,
     `Measured ${machineLine()}.`,
@@ -192,7 +231,7 @@ if (isMain && process.argv.includes('--raw-wasm-mlp')) {
   const wasmPkg = await import('@tensorflow/tfjs-backend-wasm');
   wasmPkg.setWasmPaths(wasmBinaryDir());
   await tf.setBackend('wasm');
-  process.stdout.write(`${JSON.stringify(measure(MLP))}\n`);
+  process.stdout.write(`${JSON.stringify(measure(MLP, {}, { fused: false }))}\n`);
 } else if (isMain) {
   process.stdout.write(await benchTraining());
 }

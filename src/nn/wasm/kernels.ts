@@ -3,8 +3,8 @@
  *
  * 1. BatchMatMul / _FusedMatMul: the wasm build hands a product to XNNPACK only when neither
  *    operand is transposed; with transposeA or transposeB (every Dense backward pass) it falls to
- *    a scalar triple loop, 10-25x slower. We transpose the operand explicitly (one cheap wasm
- *    Transpose) and call the original kernel untransposed.
+ *    a scalar triple loop, 10-25x slower. We transpose the operand explicitly (hibiki's
+ *    cache-blocked SIMD transpose, ./heap-kernels.ts) and call the original kernel untransposed.
  * 2. Conv2DBackpropFilter is not implemented, so Conv2D/Conv1D layers cannot train. It is added
  *    as im2col (a JS patch gather over the heap) + one XNNPACK matmul, any stride
  *    (./conv2d-grad.ts). The native Conv3DBackpropFilterV2 is a scalar loop and wrong for
@@ -22,6 +22,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { conv2dBackpropFilterIm2col, conv2dBackpropInputCol2im } from './conv2d-grad.js';
+import { installConvBlockKernels } from './conv-block-kernels.js';
+import { heapKernelsOf, type WasmBackendLike } from './heap-kernels.js';
 
 type KernelFunc = tf.KernelFunc;
 type Backend = tf.KernelBackend;
@@ -53,9 +55,25 @@ function disposeInfo(backend: Backend, info: Info): void {
   backend.disposeData(info.dataId);
 }
 
-/** Swaps the last two axes of `x` with the wasm Transpose kernel. */
+/**
+ * Swaps the last two axes of `x`: float32 through hibiki's cache-blocked SIMD transpose
+ * (./heap-kernels.ts; the backend's Transpose goes element by element), else the wasm Transpose.
+ */
 function transposeLast2(x: Info, backend: Backend): Info {
   const rank = x.shape.length;
+  const heap = x.dtype === 'float32' ? heapKernelsOf(backend) : null;
+  if (heap !== null) {
+    const b = backend as unknown as WasmBackendLike;
+    const rows = x.shape[rank - 2]!;
+    const cols = x.shape[rank - 1]!;
+    const out = b.makeOutput([...x.shape.slice(0, rank - 2), cols, rows], 'float32') as Info;
+    const bytes = rows * cols * 4;
+    const src = b.getMemoryOffset(x.dataId);
+    const dst = b.getMemoryOffset(out.dataId);
+    const count = x.shape.slice(0, rank - 2).reduce((a, d) => a * d, 1);
+    for (let i = 0; i < count; i++) heap.transpose(src + i * bytes, dst + i * bytes, rows, cols);
+    return out;
+  }
   const perm = Array.from({ length: rank }, (_, i) => i);
   perm[rank - 2] = rank - 1;
   perm[rank - 1] = rank - 2;
@@ -165,6 +183,7 @@ export function installWasmKernelFixes(): void {
   replaceKernel('_FusedMatMul', untransposed);
   replaceKernel('Slice', viewSlice);
   replaceKernel('Conv2DBackpropInput', (orig) => (args) => conv2dBackpropInputCol2im(args) ?? orig(args));
+  installConvBlockKernels();
 
   const wasmNames = new Set(tf.getKernelsForBackend('wasm').map((k) => k.kernelName));
   for (const k of tf.getKernelsForBackend('cpu')) {

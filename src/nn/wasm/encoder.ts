@@ -112,6 +112,9 @@ export class Body {
   i32Eqz(): this {
     return this.op(0x45);
   }
+  f32Const(x: number): this {
+    return this.op(0x43, ...new Uint8Array(new Float32Array([x]).buffer));
+  }
   f32Load(offset = 0): this {
     return this.mem(0x2a, 2, offset);
   }

@@ -4,7 +4,9 @@
  *   - `adam*` / `sgd*`: one pass over w, g, m (, v) per variable for the optimiser update, where
  *     the tf-op path makes about 13 kernel calls and as many passes over memory;
  *   - `transpose`: a cache-blocked 2-D transpose (4x4 f32x4 shuffles inside 64-column tiles),
- *     replacing the backend's element-by-element Transpose before XNNPACK matmuls.
+ *     replacing the backend's element-by-element Transpose before XNNPACK matmuls;
+ *   - `colsum`: sums over the rows of a matrix (a Dense layer's bias gradient), row after row into
+ *     an accumulator row, where the backend's Sum first transposes the whole input.
  * The optimiser kernels perform exactly the f32 operations of src/train/optimizers.ts's tf-op
  * path, in the same order, so both paths give the same bits (no fused multiply-add exists in
  * WebAssembly, and every op is correctly rounded).
@@ -36,12 +38,19 @@ export type SgdFn = (w: number, g: number, buf: number, wOut: number, bufOut: nu
 /** dst[c, r] = src[r, c] for a [rows, cols] float32 matrix at byte offset src into dst. */
 export type TransposeFn = (src: number, dst: number, rows: number, cols: number) => void;
 
+/**
+ * dst[c] = sum over r of src[r, c] for a [rows, cols] float32 matrix; each column is accumulated
+ * from 0 in row order, the order (and so the bits) of the backend's own Sum.
+ */
+export type ColSumFn = (src: number, dst: number, rows: number, cols: number) => void;
+
 /** The instantiated kernels. */
 export interface HeapKernels {
   adam: Record<AdamKind, AdamFn>;
   /** `sgd[kind][l2 ? 1 : 0]`. */
   sgd: Record<SgdKind, [SgdFn, SgdFn]>;
   transpose: TransposeFn;
+  colsum: ColSumFn;
 }
 
 /**
@@ -256,6 +265,38 @@ function transposeBody(): Body {
   return c;
 }
 
+function colsumBody(): Body {
+  const c = new Body([I32, I32, I32, I32]);
+  const [S, D, R, C] = [0, 1, 2, 3];
+  const r = c.local(I32);
+  const j = c.local(I32);
+  const row = c.local(I32);
+  const end4 = c.local(I32);
+  const end = c.local(I32);
+  c.get(C).i32(2).i32Shl().set(end);
+  c.get(C).i32(-4).i32And().i32(2).i32Shl().set(end4);
+  // Zero the accumulator row, then add each source row into it (4 columns per instruction).
+  c.forRange(j, () => c.i32(0), () => c.get(end4), 16, () => c.get(D).get(j).i32Add().f32Const(0).f32x4Splat().v128Store());
+  c.forRange(j, () => c.get(end4), () => c.get(end), 4, () => c.get(D).get(j).i32Add().f32Const(0).f32Store());
+  c.get(S).set(row);
+  c.forRange(r, () => c.i32(0), () => c.get(R), 1, () => {
+    c.forRange(j, () => c.i32(0), () => c.get(end4), 16, () => {
+      c.get(D).get(j).i32Add();
+      c.get(D).get(j).i32Add().v128Load();
+      c.get(row).get(j).i32Add().v128Load();
+      c.f32x4Add().v128Store();
+    });
+    c.forRange(j, () => c.get(end4), () => c.get(end), 4, () => {
+      c.get(D).get(j).i32Add();
+      c.get(D).get(j).i32Add().f32Load();
+      c.get(row).get(j).i32Add().f32Load();
+      c.f32Add().f32Store();
+    });
+    c.get(row).get(end).i32Add().set(row);
+  });
+  return c;
+}
+
 const ADAM_KINDS: AdamKind[] = ['plain', 'l2', 'decay'];
 const SGD_KINDS: SgdKind[] = ['plain', 'momentum', 'nesterov'];
 
@@ -265,6 +306,7 @@ export function heapKernelModule(): Uint8Array {
   for (const k of ADAM_KINDS) functions.push({ name: `adam_${k}`, body: adamBody(k) });
   for (const k of SGD_KINDS) for (const l2 of [false, true]) functions.push({ name: `sgd_${k}_${l2 ? 1 : 0}`, body: sgdBody(k, l2) });
   functions.push({ name: 'transpose', body: transposeBody() });
+  functions.push({ name: 'colsum', body: colsumBody() });
   return buildModule(functions);
 }
 
@@ -303,7 +345,7 @@ export function heapKernels(memory: object): HeapKernels | null {
       for (const k of ADAM_KINDS) adam[k] = ex[`adam_${k}`] as AdamFn;
       const sgd = {} as Record<SgdKind, [SgdFn, SgdFn]>;
       for (const k of SGD_KINDS) sgd[k] = [ex[`sgd_${k}_0`] as SgdFn, ex[`sgd_${k}_1`] as SgdFn];
-      made = { adam, sgd, transpose: ex['transpose'] as TransposeFn };
+      made = { adam, sgd, transpose: ex['transpose'] as TransposeFn, colsum: ex['colsum'] as ColSumFn };
     }
   }
   instances.set(memory, made);

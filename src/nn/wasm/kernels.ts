@@ -13,7 +13,9 @@
  * 3. Slice copies its WHOLE input out of the wasm heap (readSync) on every call, so taking one
  *    frame of a [3200, 768] tensor moves 9.8 MB; a recurrent layer slicing per step spent most
  *    of its time there. Re-registered to read through a heap view and copy only the slice.
- * 4. Every other kernel the cpu backend has and wasm lacks gets a cpu fallback: read the inputs
+ * 4. Sum over leading axes (bias gradients) transposed its whole input first; re-registered to
+ *    accumulate rows with the colsum heap kernel (./heap-kernels.ts).
+ * 5. Every other kernel the cpu backend has and wasm lacks gets a cpu fallback: read the inputs
  *    out of the wasm heap, run the cpu kernel, copy the outputs back. Slow but correct, so no
  *    model dies with "kernel not registered" mid-training.
  *
@@ -92,6 +94,29 @@ function untransposed(orig: KernelFunc): KernelFunc {
     if (attrs.transposeB === true) temps.push((inputs['b'] = transposeLast2(inputs['b']!, backend)));
     const out = orig({ ...args, inputs, attrs: { ...attrs, transposeA: false, transposeB: false } });
     for (const t of temps) disposeInfo(backend, t);
+    return out;
+  };
+}
+
+/**
+ * Sum over the LEADING axes of a float32 tensor (a Dense layer's bias gradient sums dy over the
+ * batch) through the colsum heap kernel: the backend's Sum reduces innermost axes only, so it
+ * first transposes the whole input element by element. Same summation order, same bits.
+ */
+function leadingAxesSum(orig: KernelFunc): KernelFunc {
+  return (args) => {
+    const x = (args.inputs as { x: Info }).x;
+    const attrs = args.attrs as { axis: number | number[]; keepDims?: boolean };
+    const heap = x.dtype === 'float32' && x.shape.length >= 2 ? heapKernelsOf(args.backend) : null;
+    if (heap === null) return orig(args);
+    const axes = tf.util.parseAxisParam(attrs.axis, x.shape).sort((a, b) => a - b);
+    const k = axes.length;
+    if (k === 0 || k >= x.shape.length || axes.some((a, i) => a !== i)) return orig(args);
+    const b = args.backend as unknown as WasmHeapBackend & WasmBackendLike;
+    const rows = x.shape.slice(0, k).reduce((p, d) => p * d, 1);
+    const cols = x.shape.slice(k).reduce((p, d) => p * d, 1);
+    const out = b.makeOutput(attrs.keepDims === true ? [...new Array<number>(k).fill(1), ...x.shape.slice(k)] : x.shape.slice(k), 'float32');
+    heap.colsum(b.getMemoryOffset(x.dataId), b.getMemoryOffset(out.dataId), rows, cols);
     return out;
   };
 }
@@ -182,6 +207,7 @@ export function installWasmKernelFixes(): void {
   replaceKernel('BatchMatMul', untransposed);
   replaceKernel('_FusedMatMul', untransposed);
   replaceKernel('Slice', viewSlice);
+  replaceKernel('Sum', leadingAxesSum);
   replaceKernel('Conv2DBackpropInput', (orig) => (args) => conv2dBackpropInputCol2im(args) ?? orig(args));
   installConvBlockKernels();
 

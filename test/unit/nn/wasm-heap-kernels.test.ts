@@ -60,3 +60,60 @@ test('matMul with transposed operands through the blocked transpose equals cpu (
     }
   }
 });
+
+test('Sum over leading axes (colsum kernel) equals row-order f32 accumulation exactly and cpu closely; other axes unchanged', async () => {
+  const rng = new Rng(11);
+  const cases: [number[], number | number[], boolean][] = [
+    [[256, 37], 0, false],
+    [[2, 3, 5], [0, 1], false],
+    [[2, 3, 5], [1, 0], true],
+    [[4, 6, 3], 0, true],
+    [[4, 6], 1, false], // innermost: the backend's own Sum
+    [[4, 6], [0, 1], false], // everything: the backend's own Sum
+    [[0, 5], 0, false],
+  ];
+  for (const [shape, axis, keepDims] of cases) {
+    const n = shape.reduce((a, b) => a * b, 1);
+    const v = rand(rng, n);
+    const wasm = tf.tidy(() => tf.sum(tf.tensor(v, shape), axis, keepDims));
+    await tf.setBackend('cpu');
+    const cpu = tf.tidy(() => tf.sum(tf.tensor(v, shape), axis, keepDims));
+    await tf.setBackend('wasm');
+    assert.deepEqual(wasm.shape, cpu.shape, `${shape} ${axis}`);
+    const got = wasm.dataSync();
+    const want = cpu.dataSync();
+    for (let i = 0; i < want.length; i++) assert.ok(Math.abs(got[i]! - want[i]!) <= 1e-5 * Math.max(1, Math.abs(want[i]!)), `${shape} ${axis} [${i}]`);
+    const axes = typeof axis === 'number' ? [axis] : axis;
+    if (axes.length < shape.length && [...axes].sort().every((a, i) => a === i)) {
+      const cols = shape.slice(axes.length).reduce((a, b) => a * b, 1);
+      const rows = n / Math.max(cols, 1);
+      for (let c = 0; c < cols; c++) {
+        let s = 0;
+        for (let r = 0; r < rows; r++) s = Math.fround(s + v[r * cols + c]!);
+        assert.equal(got[c], s, `${shape} ${axis} column ${c}`);
+      }
+    }
+    tf.dispose([wasm, cpu]);
+  }
+});
+
+test('Dense layer with bias: gradients on wasm (colsum bias gradient, blocked transposes) equal cpu', async () => {
+  const rng = new Rng(12);
+  const x = rand(rng, 64 * 30);
+  const w = rand(rng, 30 * 21);
+  const bias = rand(rng, 21);
+  const grads = async (backend: string): Promise<Float32Array[]> => {
+    await tf.setBackend(backend);
+    return tf.tidy(() => {
+      const f = (W: tf.Tensor, B: tf.Tensor): tf.Scalar => tf.sum(tf.square(tf.relu(tf.add(tf.matMul(tf.tensor2d(x, [64, 30]), W), B))));
+      return tf.grads(f)([tf.tensor2d(w, [30, 21]), tf.tensor1d(bias)]).map((g) => g.dataSync() as Float32Array);
+    });
+  };
+  const cpu = await grads('cpu');
+  const wasm = await grads('wasm');
+  cpu.forEach((c, i) => {
+    let scale = 1;
+    for (const e of c) scale = Math.max(scale, Math.abs(e));
+    for (let j = 0; j < c.length; j++) assert.ok(Math.abs(c[j]! - wasm[i]![j]!) <= 1e-6 * scale, `grad ${i}[${j}]: ${c[j]} vs ${wasm[i]![j]}`);
+  });
+});

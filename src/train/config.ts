@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { validateConfig } from '../config/validate.js';
 import { resolveOptimizerConfig, type OptimizerConfig } from './optimizers.js';
+import { MAX_JOBS } from './parallel/limits.js';
 import type { ScheduleConfig } from './schedule.js';
 
 const positiveInt = z.number().int().min(1);
@@ -59,6 +60,8 @@ export const trainConfigSchema = z.strictObject({
   /** Epochs without improvement of the monitored metric before stopping; null = never. */
   earlyStoppingPatience: nonNegInt.nullable().default(null),
   progress: z.enum(['auto', 'bar', 'none']).default('auto'),
+  /** Data-parallel jobs: each batch is split over this thread and `jobs - 1` worker threads. */
+  jobs: positiveInt.max(MAX_JOBS).default(1),
 });
 
 /** A resolved training config. */
@@ -74,6 +77,8 @@ export interface TrainConfig {
   monitor: { metric: string; mode: 'min' | 'max'; minDelta: number } | null;
   earlyStoppingPatience: number | null;
   progress: 'auto' | 'bar' | 'none';
+  /** Data-parallel jobs (1 = this thread only); see docs/training.md. */
+  jobs: number;
 }
 
 /**
@@ -107,5 +112,6 @@ export function resolveTrainConfig(input: unknown, source?: string): TrainConfig
     monitor: c.monitor,
     earlyStoppingPatience: c.earlyStoppingPatience,
     progress: c.progress,
+    jobs: c.jobs,
   };
 }

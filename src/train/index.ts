@@ -1,5 +1,18 @@
 /** Training layer: the loop, optimisers, schedules, checkpoints, resume, export. */
 export { streamTask, type TrainTask } from './task.js';
+export {
+  batchParallelSupport,
+  splitBatch,
+  sliceBatch,
+  shardRanges,
+  lossNormaliser,
+  MAX_JOBS,
+  type ShardableBatch,
+  type ReplicaSpec,
+  type Replica,
+  type ReplicaFactory,
+  type ParallelSupport,
+} from './parallel/index.js';
 export { train, type TrainOptions, type TrainResult, type BestRecord } from './loop.js';
 export { resolveTrainConfig, trainConfigSchema, type TrainConfig } from './config.js';
 export { Optimizer, resolveOptimizerConfig, type OptimizerConfig, type OptimizerState } from './optimizers.js';

@@ -15,6 +15,8 @@ import { removeStaleModelDirs, saveModelDir } from './model-io.js';
 import { Optimizer } from './optimizers.js';
 import { appendRecord, ProgressBar, truncateTrainLog } from './progress.js';
 import { initialPlateauState, learningRateAt, updatePlateau, type PlateauState } from './schedule.js';
+import { parallelTrainStep, startReplicas } from './parallel/step.js';
+import type { ReplicaGroup } from './parallel/group.js';
 import { modelTensors, restoreModel, trainStep } from './step.js';
 import type { TrainTask } from './task.js';
 
@@ -174,12 +176,21 @@ export async function train<B>(task: TrainTask<B>, options: TrainOptions): Promi
     resumedFrom,
   });
 
+  let replicas: ReplicaGroup | null = null;
   try {
     if (state.stopped) return result('early-stopped');
+    if (cfg.jobs > 1) {
+      replicas = await startReplicas(task, cfg.jobs);
+      log('info', 'data-parallel training', { jobs: cfg.jobs });
+    }
+    const parallelTask = replicas === null ? null : (task as TrainTask<B> & { parallel: NonNullable<TrainTask<B>['parallel']> });
     while (state.epoch < cfg.epochs) {
       for (const batch of task.batches(state.epoch, state.batchInEpoch)) {
         const lr = learningRateAt(state.step, totalSteps, cfg.optimizer.learningRate, cfg.schedule, state.plateau);
-        const { loss, gradNorm } = trainStep(task, batch, vars, optimizer, lr, cfg.clipNorm, state.seed, state.step);
+        const { loss, gradNorm } =
+          replicas === null || parallelTask === null
+            ? trainStep(task, batch, vars, optimizer, lr, cfg.clipNorm, state.seed, state.step)
+            : await parallelTrainStep(parallelTask, replicas, batch, vars, optimizer, lr, cfg.clipNorm, state.seed, state.step);
         const frames = task.frames(batch);
         state.step += 1;
         state.batchInEpoch += 1;
@@ -230,6 +241,7 @@ export async function train<B>(task: TrainTask<B>, options: TrainOptions): Promi
     return result('completed');
   } finally {
     bar.stop();
+    await replicas?.close();
     if (options.handleSignals !== false) {
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);

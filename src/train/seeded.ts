@@ -57,17 +57,23 @@ function allLayers(layers: readonly unknown[], out: SeededLayer[] = [], seen = n
  * Layers with a `setStep(step)` method (nn's `SeededDropout`) are told the step; other layers with
  * a numeric `seed` (tfjs `Dropout({seed})`) get `seed' = f(seed, step, layer)` for the step and
  * their own seed back afterwards; everything unseeded draws from `Math.random`, which is replaced.
+ * @param shard data-parallel shard index (src/train/parallel): given, the randomness is a pure
+ *   function of (seed, step, shard), so every shard of a step draws its own masks; omitted (a
+ *   single-process step), the streams are exactly those of (seed, step).
  */
-export function withStepRandomness<R>(model: tf.LayersModel, seed: number, step: number, fn: () => R): R {
+export function withStepRandomness<R>(model: tf.LayersModel, seed: number, step: number, fn: () => R, shard?: number): R {
+  const suffix = shard === undefined ? '' : `/shard/${shard}`;
   const layers = allLayers(model.layers);
   const stepped = layers.filter((l) => typeof l.setStep === 'function');
   const seeded = layers.filter((l) => typeof l.setStep !== 'function' && typeof l.seed === 'number');
-  for (const l of stepped) l.setStep!(step);
+  // SeededDropout mixes its step number into the mask seed; a shard gets a step number of its own.
+  const dropoutStep = shard === undefined ? step : new Rng(seed).fork(`dropout-step/${step}${suffix}`).nextUint32();
+  for (const l of stepped) l.setStep!(dropoutStep);
   const saved = seeded.map((l) => l.seed!);
-  const stepRng = new Rng(seed).fork(`step-seeds/${step}`);
+  const stepRng = new Rng(seed).fork(`step-seeds/${step}${suffix}`);
   for (const l of seeded) l.seed = (stepRng.nextUint32() | 1) >>> 0; // non-zero: tfjs treats 0 as "unseeded"
   try {
-    return withSeededMathRandom(seed, `step/${step}`, fn);
+    return withSeededMathRandom(seed, `step/${step}${suffix}`, fn);
   } finally {
     seeded.forEach((l, i) => (l.seed = saved[i]!));
   }

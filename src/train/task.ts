@@ -1,6 +1,7 @@
 /** What the training loop trains: a model, a loss, and resumable batches. */
 import type * as tf from '@tensorflow/tfjs';
 import type { BatchStream } from '../data/batches/index.js';
+import type { ParallelSupport } from './parallel/types.js';
 
 /**
  * A training task. The loop never looks inside a batch: the task turns batches into tensors in
@@ -25,6 +26,11 @@ export interface TrainTask<B> {
   /** Extra task state (JSON) saved in checkpoints, e.g. an augmentation generator. */
   getState?(): unknown;
   setState?(state: unknown): void;
+  /**
+   * How to split batches and rebuild the model and loss in worker threads; required for
+   * `train.jobs` > 1 (see src/train/parallel and docs/training.md).
+   */
+  parallel?: ParallelSupport<B>;
 }
 
 /**

@@ -1,8 +1,9 @@
 /**
  * Training tasks of the three experiment kinds: batches from src/data/batches, the network from
- * the model registry, and the loss (label-smoothing family or CTC) over real frames only.
+ * the model registry, and the loss (label-smoothing family or CTC) over real frames only. Every
+ * task can run data-parallel (`train.jobs` > 1): its loss is built from plain data
+ * (task-loss.ts), which the workers rebuild through replica.ts.
  */
-import * as tf from '@tensorflow/tfjs';
 import {
   chunkBatches,
   frameBatches,
@@ -21,10 +22,14 @@ import {
   type SequenceTargets,
   type UtteranceBatch,
 } from '../../data/index.js';
-import { buildLoss, isSequenceModel, type LossConfig, type LossFn } from '../../nn/index.js';
-import { ctcLabelsFromPadded, ctcLoss, type CtcSmoothing } from '../../nn/ctc/index.js';
-import type { TrainTask } from '../../train/index.js';
+import { isSequenceModel, type LossConfig } from '../../nn/index.js';
+import type { CtcSmoothing } from '../../nn/ctc/index.js';
+import { batchParallelSupport, type TrainTask } from '../../train/index.js';
 import type { ExperimentConfig } from './config.js';
+import { experimentReplicaSpec } from './replica.js';
+import { taskLossFn, type TaskBatch, type TaskLossSpec } from './task-loss.js';
+
+export { subsampledLengths } from './task-loss.js';
 
 /** A training task plus what the caller needs to build the model. */
 export interface ExperimentTask<B> extends Omit<TrainTask<B>, 'model'> {
@@ -32,31 +37,16 @@ export interface ExperimentTask<B> extends Omit<TrainTask<B>, 'model'> {
   inputDim: number;
 }
 
-function streamTask<B>(stream: BatchStream<B>, lossFn: TrainTask<B>['lossFn'], inputDim: number): ExperimentTask<B> {
+function streamTask<B extends TaskBatch>(config: ExperimentConfig, stream: BatchStream<B>, spec: TaskLossSpec, inputDim: number, classes: number): ExperimentTask<B> {
+  const replica = experimentReplicaSpec({ model: config.model, seed: config.seed, inputDim, classes, loss: spec });
   return {
-    lossFn,
+    lossFn: taskLossFn(spec) as TrainTask<B>['lossFn'],
     inputDim,
     batchesPerEpoch: stream.batchesPerEpoch,
     batches: (epoch, start) => stream.batches(epoch, start),
     frames: (b) => stream.frames(b),
+    parallel: batchParallelSupport<B>(replica),
   };
-}
-
-function logits2d(model: tf.LayersModel, x: tf.Tensor, training: boolean, classes: number): tf.Tensor2D {
-  const y = model.apply(x, { training }) as tf.Tensor;
-  return (y.rank === 2 ? y : tf.reshape(y, [-1, classes])) as tf.Tensor2D;
-}
-
-/** Real frames that carry a label (ignored alignment frames have label -1). */
-function labelledMask(y: Int32Array, mask?: Float32Array): tf.Tensor1D {
-  const m = new Float32Array(y.length);
-  for (let i = 0; i < y.length; i++) m[i] = y[i]! >= 0 && (mask === undefined || mask[i]! > 0) ? 1 : 0;
-  return tf.tensor1d(m);
-}
-
-function finiteDistance(d: Float32Array): Float32Array {
-  // +Infinity (no boundary in the utterance) is fine for the loss, but keep tensors finite.
-  return d.map((v) => (Number.isFinite(v) ? v : 1e9));
 }
 
 /**
@@ -64,29 +54,14 @@ function finiteDistance(d: Float32Array): Float32Array {
  * @param prior `[K]` unigram prior (unigram smoothing, boundary smoothing towards the prior)
  */
 export function frameTask(config: ExperimentConfig, source: FrameSource<FrameTargets>, dim: number, classes: number, cmvn: CmvnStats | undefined, prior: Float32Array): ExperimentTask<FrameBatch> | ExperimentTask<ChunkBatch> {
-  const loss = buildLoss(config.loss, { numClasses: classes, prior });
   const b = config.batches;
   const common = { batchSize: b.batchSize, seed: config.seed, ...(cmvn === undefined ? {} : { cmvn }) };
   if (!isSequenceModel(config.model)) {
     const stream = frameBatches(source, { ...common, context: b.context, bufferFrames: b.bufferFrames });
-    return streamTask<FrameBatch>(stream, (model, batch, training) => {
-      const logits = logits2d(model, tf.tensor2d(batch.x, [batch.size, batch.inputDim]), training, classes);
-      return singleLabelLoss(loss, logits, batch.y, batch.boundaryDistance, batch.neighbourLabel);
-    }, (2 * b.context + 1) * dim);
+    return streamTask<FrameBatch>(config, stream, { kind: 'frames', loss: config.loss, classes, prior }, (2 * b.context + 1) * dim, classes);
   }
   const stream = chunkBatches(source, { ...common, chunk: b.chunk, bufferChunks: b.bufferChunks });
-  return streamTask<ChunkBatch>(stream, (model, batch, training) => {
-    const logits = logits2d(model, tf.tensor3d(batch.x, [batch.size, batch.chunk, batch.dim]), training, classes);
-    return singleLabelLoss(loss, logits, batch.y, batch.boundaryDistance, batch.neighbourLabel, batch.mask);
-  }, dim);
-}
-
-function singleLabelLoss(loss: LossFn, logits: tf.Tensor2D, y: Int32Array, dist: Float32Array, neighbour: Int32Array, mask?: Float32Array): tf.Scalar {
-  return loss(logits, tf.tensor1d(y, 'int32'), {
-    mask: labelledMask(y, mask),
-    boundaryDistance: tf.tensor1d(finiteDistance(dist)),
-    neighbourLabel: tf.tensor1d(neighbour, 'int32'),
-  });
+  return streamTask<ChunkBatch>(config, stream, { kind: 'chunks', loss: config.loss, classes, prior }, dim, classes);
 }
 
 /** The loss config of a multi-label task: independent sigmoids (`binary`, epsilon 0 for `none`). */
@@ -96,26 +71,15 @@ export function multiLabelLossConfig(cfg: LossConfig): LossConfig {
 
 /** Multi-label (sound event) frame task: sigmoid outputs, binary CE with optional smoothing. */
 export function multiLabelTask(config: ExperimentConfig, source: FrameSource<MultiLabelTargets>, dim: number, classes: number, cmvn: CmvnStats | undefined): ExperimentTask<MultiLabelFrameBatch> | ExperimentTask<MultiLabelChunkBatch> {
-  const loss = buildLoss(multiLabelLossConfig(config.loss), { numClasses: classes });
+  const loss = multiLabelLossConfig(config.loss);
   const b = config.batches;
   const common = { batchSize: b.batchSize, seed: config.seed, ...(cmvn === undefined ? {} : { cmvn }) };
   if (!isSequenceModel(config.model)) {
     const stream = multiLabelFrameBatches(source, { ...common, context: b.context, bufferFrames: b.bufferFrames });
-    return streamTask<MultiLabelFrameBatch>(stream, (model, batch, training) => {
-      const logits = logits2d(model, tf.tensor2d(batch.x, [batch.size, batch.inputDim]), training, classes);
-      return loss(logits, tf.tensor2d(batch.y, [batch.size, classes]));
-    }, (2 * b.context + 1) * dim);
+    return streamTask<MultiLabelFrameBatch>(config, stream, { kind: 'frames-multi', loss, classes }, (2 * b.context + 1) * dim, classes);
   }
   const stream = multiLabelChunkBatches(source, { ...common, chunk: b.chunk, bufferChunks: b.bufferChunks });
-  return streamTask<MultiLabelChunkBatch>(stream, (model, batch, training) => {
-    const logits = logits2d(model, tf.tensor3d(batch.x, [batch.size, batch.chunk, batch.dim]), training, classes);
-    return loss(logits, tf.tensor2d(batch.y, [batch.size * batch.chunk, classes]), { mask: tf.tensor1d(batch.mask) });
-  }, dim);
-}
-
-/** Output frames of each utterance after the model's frame subsampling. */
-export function subsampledLengths(lengths: Int32Array, subsampling: number): Int32Array {
-  return lengths.map((n) => Math.ceil(n / subsampling));
+  return streamTask<MultiLabelChunkBatch>(config, stream, { kind: 'chunks-multi', loss, classes }, dim, classes);
 }
 
 /**
@@ -123,24 +87,13 @@ export function subsampledLengths(lengths: Int32Array, subsampling: number): Int
  * length, plus `epsilon * mean_t KL(prior || p_t)` when smoothing is on.
  * @param smoothing the CTC prior term, or undefined
  */
-export function ctcTask(config: ExperimentConfig, source: FrameSource<SequenceTargets>, dim: number, cmvn: CmvnStats | undefined, smoothing: CtcSmoothing | undefined): ExperimentTask<UtteranceBatch> {
-  const sub = config.model.type === 'mlp' ? 1 : config.model.subsampling;
+export function ctcTask(config: ExperimentConfig, source: FrameSource<SequenceTargets>, dim: number, cmvn: CmvnStats | undefined, smoothing: CtcSmoothing | undefined, classes: number): ExperimentTask<UtteranceBatch> {
+  const subsampling = config.model.type === 'mlp' ? 1 : config.model.subsampling;
   const stream = utteranceBatches(source, {
     batchSize: config.batches.batchSize,
     seed: config.seed,
     sortByLength: config.batches.sortByLength,
     ...(cmvn === undefined ? {} : { cmvn }),
   });
-  return streamTask<UtteranceBatch>(stream, (model, batch, training) => {
-    const logits = model.apply(tf.tensor3d(batch.x, [batch.size, batch.maxFrames, batch.dim]), { training }) as tf.Tensor3D;
-    const labels = ctcLabelsFromPadded(batch.labels, batch.labelLengths, batch.maxLabelLength);
-    const inputLengths = subsampledLengths(batch.inputLengths, sub).map((n) => Math.min(n, logits.shape[1]));
-    return ctcLoss(logits, labels, {
-      inputLengths,
-      blank: 0,
-      reduction: 'mean',
-      zeroInfinity: true,
-      ...(smoothing === undefined ? {} : { smoothing }),
-    }) as tf.Scalar;
-  }, dim);
+  return streamTask<UtteranceBatch>(config, stream, { kind: 'utterances', subsampling, ...(smoothing === undefined ? {} : { smoothing }) }, dim, classes);
 }

@@ -93,7 +93,7 @@ function taskOf(config: ExperimentConfig, ds: OpenDataset, vocab: Vocabulary, di
   if (config.task === 'frame') return frameTask(config, alignmentSource(ds, config, vocab), dim, vocab.size, cmvn, Float32Array.from(prior)) as ExperimentTask<unknown>;
   if (config.task === 'multilabel') return multiLabelTask(config, eventSource(ds, config, vocab), dim, vocab.size, cmvn) as ExperimentTask<unknown>;
   const smoothing: CtcSmoothing | undefined = config.loss.smoothing === 'none' || config.loss.epsilon === 0 ? undefined : { epsilon: config.loss.epsilon, prior };
-  return ctcTask(config, textSource(ds, config, vocab), dim, cmvn, smoothing) as ExperimentTask<unknown>;
+  return ctcTask(config, textSource(ds, config, vocab), dim, cmvn, smoothing, vocab.size) as ExperimentTask<unknown>;
 }
 
 /**

@@ -19,6 +19,9 @@
  *    out of the wasm heap, run the cpu kernel, copy the outputs back. Slow but correct, so no
  *    model dies with "kernel not registered" mid-training.
  *
+ * 6. Tile, MaxPoolGrad/AvgPoolGrad and the FusedBatchNorm gradient, for conv blocks: see
+ *    ./conv-block-kernels.ts.
+ *
  * All fixes are checked against the cpu backend by test/unit/nn/wasm-kernels.test.ts (the conv
  * gradients also by test/unit/nn/wasm-conv2d-grad.test.ts).
  */

@@ -24,6 +24,7 @@ import { trainStep } from '../src/train/step.js';
 import type { TrainTask } from '../src/train/task.js';
 import { Rng } from '../src/util/rng.js';
 import { machineLine } from './common.js';
+import { parallelTrainingRows } from './training-parallel.js';
 import type { Benchmark } from './types.js';
 
 const K = 40;
@@ -187,6 +188,7 @@ export async function benchTraining(): Promise<string> {
   rows.push({ what: MLP.name, backend: 'tfjs wasm + hibiki fixes', fps: measure(MLP), ref: 'mlp' });
   rows.push({ what: BIGRU.name + ' (tf.layers.bidirectional(gru))', backend: 'tfjs wasm + hibiki fixes', fps: measure(BIGRU, { implementation: 'tfjs' }), ref: 'bigru' });
   rows.push({ what: BIGRU.name + ' (fused)', backend: 'tfjs wasm + hibiki fixes', fps: measure(BIGRU), ref: 'bigru' });
+  rows.push(...(await parallelTrainingRows(2)));
   const torch = torchResult();
   const lines = [
     '## Training throughput (bench/training.ts)',

@@ -1,7 +1,9 @@
 /**
  * `hibiki run`: resolve a recipe (recipe.yaml + prepare module + `--set`), write the resolved
  * config, and bring the selected stages up to date in order; with `study=<name>`, do that for
- * every run of the study's grid and then run its compare stage once over all of them.
+ * every run of the study's grid and then run its compare stage once over all of them. With
+ * `jobs` > 1 the runs of a study go to child processes (study-jobs.ts), after the shared stages
+ * they all read have been brought up to date here, once.
  */
 import { resolve, join } from 'node:path';
 import { stringify as toYaml } from 'yaml';
@@ -15,6 +17,7 @@ import { loadPrepareModule } from './prepare-module.js';
 import { compareEntry, mergeRecipe, planStages, recipeFileOf, resolveRecipe, type RecipeConfig, type StagePlan } from './recipe.js';
 import { defaultStageRegistry, StageRegistry, type StudyInfo } from './registry.js';
 import { expandStudy } from './study.js';
+import { runStudyJobs } from './study-jobs.js';
 
 /** Options of `hibiki run`. */
 export interface RunOptions {
@@ -30,6 +33,14 @@ export interface RunOptions {
   stopStage?: number | string;
   /** Parallel jobs for stages that use them; default 1. */
   nj?: number;
+  /** Study runs at once, each in its own child process; default 1 (one after another, in this process). */
+  jobs?: number;
+  /**
+   * Internal (set by study-worker.ts in a child of `jobs` > 1): run only run `index` of the
+   * study, whose shared stages the parent has brought up to date (`done`: their directories, so
+   * that `force` does not redo them), without taking the study's lock, which the parent holds.
+   */
+  studyRun?: { index: number; done: string[] };
   /** Run the selected stages even when up to date. */
   force?: boolean;
   /** Report what would run without running anything. */
@@ -89,6 +100,8 @@ export async function runRecipe(options: RunOptions): Promise<RunSummary> {
   }
   const nj = options.nj ?? 1;
   if (!Number.isInteger(nj) || nj < 1) throw new HibikiError('RUN_BAD_NJ', 'bad --nj', { expected: 'a positive integer', found: String(options.nj) });
+  const jobs = options.jobs ?? 1;
+  if (!Number.isInteger(jobs) || jobs < 1) throw new HibikiError('RUN_BAD_JOBS', 'bad --jobs', { expected: 'a positive integer', found: String(options.jobs) });
   const expRoot = resolve(options.expRoot ?? 'exp');
   const common = {
     recipe: { name: config.name, dir },
@@ -148,21 +161,82 @@ async function runStudy(args: StudyArgs): Promise<RunSummary> {
     return { run, ...resolveRecipe(value, registry, { file, locate }) };
   });
   const studySink: LogSink = { files: [join(studyDir, 'run.log')], stream };
+  const envOf = (r: (typeof resolvedRuns)[number]): ExperimentEnv => {
+    const expDir = join(expRoot, config.name, r.run.tag);
+    return { ...common, config: r.config, expDir, stageDirs: new Map(), sink: { files: [join(expDir, 'run.log'), join(studyDir, 'run.log')], stream } };
+  };
+  const runOne = (r: (typeof resolvedRuns)[number]): Promise<ExperimentSummary> =>
+    runExperiment(envOf(r), r.stages, range, r.run.tag, [...(options.overrides ?? []), ...r.run.overrides.map((o) => o.text)]);
+  if (options.studyRun !== undefined) {
+    // In a worker process: one run; the parent holds the study's lock and does the rest.
+    const r = resolvedRuns[options.studyRun.index];
+    if (r === undefined) throw new HibikiError('STUDY_RUN_UNKNOWN', `study ${study} has no run ${options.studyRun.index}`, { expected: `0..${resolvedRuns.length - 1}`, found: String(options.studyRun.index) });
+    for (const d of options.studyRun.done) common.ranThisInvocation.add(d);
+    const summary = await runOne(r);
+    return { recipe: config.name, tag: studyTag, expDir: studyDir, stages: [], study: { name: study, runs: [summary] } };
+  }
+  const jobs = options.jobs ?? 1;
   const release = lockExperiment(studyDir);
-  const summaries: ExperimentSummary[] = [];
   const info: StudyInfo = { name: study, tag: studyTag, axes: Object.keys(spec.axes), runs: [] };
   try {
     if (!common.dryRun) writeFileAtomic(join(studyDir, 'config.yaml'), toYaml(config));
     if (!common.dryRun) writeJsonAtomic(join(studyDir, 'study.json'), { study, tag: studyTag, axes: info.axes, runs: runs.map((r) => ({ tag: r.tag, labels: r.labels, values: r.values })) });
-    createLogger(studySink, 'study').info(`study ${study}: ${runs.length} runs`, { tag: studyTag });
-    for (const r of resolvedRuns) {
-      const expDir = join(expRoot, config.name, r.run.tag);
-      const env: ExperimentEnv = { ...common, config: r.config, expDir, stageDirs: new Map(), sink: { files: [join(expDir, 'run.log'), join(studyDir, 'run.log')], stream } };
-      const summary = await runExperiment(env, r.stages, range, r.run.tag, [...(options.overrides ?? []), ...r.run.overrides.map((o) => o.text)]);
-      summaries.push(summary);
-      const stageDirs = Object.fromEntries(summary.stages.map((s) => [s.name, s.dir]));
-      info.runs.push({ tag: r.run.tag, expDir, stageDirs, labels: r.run.labels, values: r.run.values, config: r.config });
+    const studyLog = createLogger(studySink, 'study');
+    studyLog.info(`study ${study}: ${runs.length} runs`, { tag: studyTag, jobs });
+    let summaries: ExperimentSummary[] = [];
+    if (jobs > 1 && !common.dryRun && resolvedRuns.length > 1) {
+      if (options.registry !== undefined && options.registry !== defaultStageRegistry()) {
+        throw new HibikiError('RUN_JOBS_REGISTRY', '--jobs > 1 runs study runs in child processes, which see only the default stage registry and the recipe\'s prepare module', { expected: 'no custom registry (register kinds in the recipe\'s prepare module)', found: 'a custom registry' });
+      }
+      // Shared stages that need nothing private run here, once, before any worker starts: no two
+      // processes ever write one shared output (and --force redoes them once, not once per worker).
+      const sharedOnly = new Set<string>();
+      for (const plan of stages) if (plan.share && plan.after.every((a) => sharedOnly.has(a))) sharedOnly.add(plan.name);
+      const ranHere = resolvedRuns.map(() => new Map<string, StageReport>());
+      for (const [i, r] of resolvedRuns.entries()) {
+        const env = envOf(r);
+        const ids = new Map<string, string | null>();
+        for (const plan of r.stages.filter((p) => sharedOnly.has(p.name))) {
+          const report = await runPlannedStage(env, plan, Object.fromEntries(plan.after.map((n) => [n, ids.get(n) ?? null])), plan.index >= range.first && plan.index <= range.last);
+          ids.set(plan.name, report.id);
+          if (report.status === 'ran') ranHere[i]!.set(plan.name, report);
+        }
+      }
+      // Runs with nothing to do are answered here: a rerun of a finished study starts no process.
+      const upToDate = new Map<number, ExperimentSummary>();
+      for (const [i, r] of resolvedRuns.entries()) {
+        const dry = await runExperiment({ ...envOf(r), dryRun: true, sink: { files: [], stream: null } }, r.stages, range, r.run.tag, []);
+        if (dry.stages.every((st) => st.status === 'skipped' || st.status === 'not-selected')) upToDate.set(i, dry);
+      }
+      const { studyRun: _, registry: __, logStream: ___, ...passed } = options;
+      const done = [...common.ranThisInvocation];
+      const outcomes = await runStudyJobs<ExperimentSummary>({
+        jobs,
+        runs: resolvedRuns.flatMap((r, index) => (upToDate.has(index) ? [] : [{ index, tag: r.run.tag }])),
+        message: (job) => ({ options: { ...passed, studyRun: { index: job.index, done } } }),
+        stream,
+        log: studyLog,
+      });
+      const failed = outcomes.filter((o) => !o.ok);
+      const total = resolvedRuns.length;
+      if (failed.length > 0) {
+        const what = failed.map((o) => `${o.tag}: ${o.ok ? '' : o.message.split('\n')[0]!}`).join('; ');
+        throw new HibikiError('STUDY_RUNS_FAILED', `${failed.length} of ${total} study runs failed: ${failed.map((o) => o.tag).join(', ')}`, { expected: 'every run to finish', found: what }, failed.some((o) => !o.ok && o.internal) ? 1 : 2);
+      }
+      // The summary says where a shared stage ran, as a sequential study's would.
+      const byIndex = new Map(outcomes.flatMap((o) => (o.ok ? [[o.index, o.result] as const] : [])));
+      summaries = resolvedRuns.map((_r, i) => {
+        const s = upToDate.get(i) ?? byIndex.get(i)!;
+        return { ...s, stages: s.stages.map((st) => ranHere[i]!.get(st.name) ?? st) };
+      });
+    } else {
+      for (const r of resolvedRuns) summaries.push(await runOne(r));
     }
+    resolvedRuns.forEach((r, i) => {
+      const summary = summaries[i]!;
+      const stageDirs = Object.fromEntries(summary.stages.map((s) => [s.name, s.dir]));
+      info.runs.push({ tag: r.run.tag, expDir: summary.expDir, stageDirs, labels: r.run.labels, values: r.run.values, config: r.config });
+    });
     const reports: StageReport[] = [];
     if (comparePlan !== undefined) {
       const plan = { ...comparePlan, index: stages.length, after: [] };

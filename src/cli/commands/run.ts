@@ -10,11 +10,13 @@ function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
 
-function positiveInt(value: string): number {
-  if (!/^\d+$/.test(value) || Number(value) < 1) {
-    throw new HibikiError('RUN_BAD_NJ', 'bad --nj', { expected: 'a positive integer', found: value });
-  }
-  return Number(value);
+function positiveInt(flag: string, code: string): (value: string) => number {
+  return (value) => {
+    if (!/^\d+$/.test(value) || Number(value) < 1) {
+      throw new HibikiError(code, `bad ${flag}`, { expected: 'a positive integer', found: value });
+    }
+    return Number(value);
+  };
 }
 
 /** Registers `hibiki run`. */
@@ -27,16 +29,18 @@ export function registerRun(program: Command): void {
     .option('--stop-stage <m>', 'last stage to run, inclusive (index or name)')
     .option('--set <key=value>', 'override a config value (dotted path; repeatable); study=<name> runs a study', collect, [])
     .option('--tag <tag>', 'experiment tag: output goes to <exp-root>/<recipe>/<tag>/ (default "default", or the study name)')
-    .option('--nj <n>', 'parallel jobs for stages that use them', positiveInt, 1)
+    .option('--nj <n>', 'parallel jobs for stages that use them', positiveInt('--nj', 'RUN_BAD_NJ'), 1)
+    .option('--jobs <n>', 'study runs at once, each in its own process (with --set study=...)', positiveInt('--jobs', 'RUN_BAD_JOBS'), 1)
     .option('--force', 'rerun the selected stages even when up to date', false)
     .option('--dry-run', 'say what would run, run nothing', false)
     .option('--exp-root <dir>', 'root of experiment directories', 'exp')
     .option('--data-root <dir>', 'root for generated data', 'data')
-    .action(async (recipe: string, opts: { stage?: string; stopStage?: string; set: string[]; tag?: string; nj: number; force: boolean; dryRun: boolean; expRoot: string; dataRoot: string }) => {
+    .action(async (recipe: string, opts: { stage?: string; stopStage?: string; set: string[]; tag?: string; nj: number; jobs: number; force: boolean; dryRun: boolean; expRoot: string; dataRoot: string }) => {
       const summary = await runRecipe({
         recipe,
         overrides: opts.set,
         nj: opts.nj,
+        jobs: opts.jobs,
         force: opts.force,
         dryRun: opts.dryRun,
         expRoot: opts.expRoot,

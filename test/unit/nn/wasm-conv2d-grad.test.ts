@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import { selectBackend } from '../../../src/nn/backend.js';
 import { buildModel } from '../../../src/nn/models/build.js';
 import { resolveModelConfig } from '../../../src/nn/models/config.js';
-import { col2im, im2col, type PatchGeometry } from '../../../src/nn/wasm/conv2d-grad.js';
+import { col2im, im2col, im2colT, type PatchGeometry } from '../../../src/nn/wasm/conv2d-grad.js';
 import { Rng } from '../../../src/util/rng.js';
 
 // wasm's Conv2D gradients (im2col/col2im + one matmul, src/nn/wasm/conv2d-grad.ts) against the cpu
@@ -28,7 +28,7 @@ function assertClose(ref: Float32Array, got: Float32Array, tol: number, what: st
   assert.ok(max <= tol * scale, `${what}: max diff ${max} (scale ${scale})`);
 }
 
-async function convGrads(backend: string, x: Float32Array, w: Float32Array, dy: Float32Array, xs: number[], ws: number[], strides: [number, number], pad: 'same' | 'valid'): Promise<Float32Array[]> {
+async function convGrads(backend: string, x: Float32Array, w: Float32Array, dy: Float32Array, xs: number[], ws: number[], strides: [number, number], pad: 'same' | 'valid' | number): Promise<Float32Array[]> {
   await tf.setBackend(backend);
   const out = tf.tidy(() => {
     const X = tf.tensor4d(x, xs as [number, number, number, number]);
@@ -65,6 +65,44 @@ test('wasm Conv2D filter and input gradients equal cpu: strides 1/2/(2,1), same/
       assertClose(ref[0]!, got[0]!, 1e-4, `dx ${what}`);
       assertClose(ref[1]!, got[1]!, 1e-4, `dw ${what}`);
     }
+  }
+});
+
+test('wasm Conv2D gradients equal cpu with numeric padding 0-4 (pads beyond the filter take the col2im path), stride 1 and 2', async () => {
+  const rng = new Rng(13);
+  const cases: { xs: number[]; ws: number[]; strides: [number, number] }[] = [
+    { xs: [2, 9, 7, 5], ws: [3, 3, 5, 4], strides: [1, 1] },
+    { xs: [1, 6, 11, 2], ws: [2, 3, 2, 3], strides: [1, 1] },
+    { xs: [2, 8, 7, 6], ws: [3, 3, 6, 2], strides: [2, 2] },
+  ];
+  for (const c of cases) {
+    for (const pad of [0, 1, 2, 4]) {
+      const x = randArray(rng, c.xs.reduce((a, b) => a * b, 1));
+      const w = randArray(rng, c.ws.reduce((a, b) => a * b, 1));
+      const dy = randArray(rng, 4 * x.length * c.ws[3]!);
+      const ref = await convGrads('cpu', x, w, dy, c.xs, c.ws, c.strides, pad);
+      const got = await convGrads('wasm', x, w, dy, c.xs, c.ws, c.strides, pad);
+      const what = `x ${c.xs} w ${c.ws} strides ${c.strides} pad ${pad}`;
+      assertClose(ref[0]!, got[0]!, 1e-4, `dx ${what}`);
+      assertClose(ref[1]!, got[1]!, 1e-4, `dw ${what}`);
+    }
+  }
+});
+
+test('im2colT is the transpose of im2col (strides 2 and 1, padding)', () => {
+  const rng = new Rng(4);
+  for (const g of [
+    { batch: 2, h: 5, w: 4, c: 3, outH: 3, outW: 2, kh: 3, kw: 2, sh: 2, sw: 2, top: 1, left: 0 },
+    { batch: 1, h: 4, w: 5, c: 2, outH: 4, outW: 5, kh: 3, kw: 3, sh: 1, sw: 1, top: 1, left: 1 },
+  ] as PatchGeometry[]) {
+    const k = g.kh * g.kw * g.c;
+    const m = g.batch * g.outH * g.outW;
+    const x = randArray(rng, g.batch * g.h * g.w * g.c);
+    const cols = new Float32Array(m * k);
+    const colsT = new Float32Array(m * k);
+    im2col(x, cols, g);
+    im2colT(x, colsT, g);
+    for (let r = 0; r < m; r++) for (let j = 0; j < k; j++) assert.equal(colsT[j * m + r], cols[r * k + j], `row ${r} col ${j}`);
   }
 });
 

@@ -8,8 +8,11 @@ import { withStepRandomness } from '../seeded.js';
 /**
  * Loss and gradients of `lossFn` on one shard, with dropout drawn from (seed, step, shard).
  * @param vars the model's trainable variables, in `model.trainableWeights` order
- * @returns the shard's mean loss and one gradient per variable (zeros where the loss does not
- *   depend on it); the caller owns (and disposes) the gradient tensors
+ * @param scale the gradients are those of `scale * loss` (the shard's share of the loss
+ *   normaliser): scaling the loss costs one scalar op, where scaling the gradients afterwards
+ *   would cost a pass over every weight. Default 1.
+ * @returns the shard's (unscaled) mean loss and one gradient per variable (zeros where the loss
+ *   does not depend on it); the caller owns (and disposes) the gradient tensors
  */
 export function shardGradients<B>(
   model: tf.LayersModel,
@@ -19,11 +22,19 @@ export function shardGradients<B>(
   seed: number,
   step: number,
   shard: number,
+  scale = 1,
 ): { loss: number; grads: tf.Tensor[] } {
   const compute = (): tf.Tensor[] =>
     tf.tidy(() => {
-      const r = tf.variableGrads(() => lossFn(model, batch, true), vars);
-      return [r.value, ...vars.map((v) => r.grads[v.name] ?? tf.zerosLike(v))];
+      // The unscaled loss must outlive variableGrads' own tidy: kept here, disposed below.
+      let unscaled: tf.Scalar | null = null;
+      const r = tf.variableGrads(() => {
+        const value = lossFn(model, batch, true);
+        if (scale === 1) return value;
+        unscaled = tf.keep(value);
+        return tf.mul(value, scale);
+      }, vars);
+      return [unscaled ?? r.value, ...vars.map((v) => r.grads[v.name] ?? tf.zerosLike(v))];
     });
   const [value, ...grads] = withStepRandomness(model, seed, step, compute, shard);
   const loss = value!.dataSync()[0]!;
@@ -32,20 +43,16 @@ export function shardGradients<B>(
 }
 
 /**
- * `sum_i shares[i] * grads[i]`, accumulated in shard order (0, 1, 2, ...) so that the result is
- * a pure function of the shards. Call inside `tf.tidy`.
- * @param grads per shard, one tensor per variable (same shapes across shards); `null` for a shard
- *   that computed nothing (share 0)
- * @param shares per shard, `w_i / sum_j w_j` (see `ParallelSupport.lossShare`)
+ * The sum of the shards' (share-scaled) gradients, accumulated in shard order (0, 1, 2, ...) so
+ * that the result is a pure function of the shards. Call inside `tf.tidy`.
+ * @param grads per shard, one tensor per variable (same shapes across shards), or `null` for a
+ *   shard that computed nothing; shard 0 must have computed
  */
-export function combineGradients(grads: (tf.Tensor[] | null)[], shares: number[]): tf.Tensor[] {
-  let acc: tf.Tensor[] | null = null;
-  grads.forEach((g, i) => {
-    if (g === null) return;
-    const scaled = g.map((t) => tf.mul(t, shares[i]!));
-    acc = acc === null ? scaled : acc.map((a, j) => tf.add(a, scaled[j]!));
-  });
-  if (acc === null) throw new Error('combineGradients: no shard computed anything');
+export function sumGradients(grads: (tf.Tensor[] | null)[]): tf.Tensor[] {
+  const first = grads[0];
+  if (first === null || first === undefined) throw new Error('sumGradients: shard 0 computed nothing');
+  let acc: tf.Tensor[] = first;
+  for (const g of grads.slice(1)) if (g !== null) acc = acc.map((a, j) => tf.add(a, g[j]!));
   return acc;
 }
 

@@ -109,13 +109,14 @@ export class ReplicaGroup {
   /**
    * Posts shard `i + 1` to worker `i` (null: nothing to compute) and returns the pending answers
    * in shard order. Post first, then compute shard 0 in this thread, then await.
+   * @param scales per posted shard, the factor of its loss (its share); default 1
    */
-  post(step: number, seed: number, weights: Float32Array[], shards: (unknown | null)[]): Promise<(ShardResult | null)[]> {
+  post(step: number, seed: number, weights: Float32Array[], shards: (unknown | null)[], scales: number[] = []): Promise<(ShardResult | null)[]> {
     return Promise.all(
       this.workers.map(async (w, i) => {
         const batch = shards[i];
         if (batch === null || batch === undefined) return null;
-        const m = await w.request({ type: 'step', step, seed, shard: i + 1, weights, batch });
+        const m = await w.request({ type: 'step', step, seed, shard: i + 1, scale: scales[i] ?? 1, weights, batch });
         if (m.type !== 'grads' || m.step !== step) throw workerFailed(w.index, `answered ${m.type} out of turn`);
         return { loss: m.loss, grads: m.grads };
       }),

@@ -17,6 +17,8 @@ export type ToReplica =
       step: number;
       seed: number;
       shard: number;
+      /** The gradients to return are those of `scale * loss` (the shard's share). */
+      scale: number;
       /** The main model's current weights, `model.weights` order. */
       weights: Float32Array[];
       batch: unknown;

@@ -1,15 +1,16 @@
 /**
  * One data-parallel optimisation step: the batch is split into `jobs` contiguous shards, shard 0
- * is computed here while workers compute the others on replicas holding the same weights, the
- * gradients are combined in shard order weighted by each shard's share of the loss normaliser
- * (the full-batch mean gradient up to float rounding), then clipped and applied here.
+ * is computed here while workers compute the others on replicas holding the same weights. Each
+ * shard differentiates its loss times its share of the loss normaliser, so the gradients summed
+ * in shard order are the full-batch mean gradient up to float rounding; they are clipped and
+ * applied here.
  */
 import * as tf from '@tensorflow/tfjs';
 import { HibikiError } from '../../errors.js';
 import { clipByGlobalNorm } from '../clip.js';
 import type { Optimizer } from '../optimizers.js';
 import type { TrainTask } from '../task.js';
-import { combineGradients, combineLosses, lossShares, shardGradients } from './gradients.js';
+import { combineLosses, lossShares, shardGradients, sumGradients } from './gradients.js';
 import { ReplicaGroup } from './group.js';
 import type { ParallelSupport } from './types.js';
 
@@ -50,10 +51,10 @@ export async function parallelTrainStep<B>(
   const shards = par.split(batch, group.size + 1);
   const shares = lossShares(shards.map((s) => par.lossShare(s)));
   const weights = task.model.weights.map((w) => w.read().dataSync() as Float32Array);
-  const pending = group.post(step, seed, weights, shards.slice(1).map((s) => (par.size(s) > 0 ? s : null)));
+  const pending = group.post(step, seed, weights, shards.slice(1).map((s) => (par.size(s) > 0 ? s : null)), shares.slice(1));
   // Rejections are handled below; without this a worker failing while shard 0 throws would be unhandled.
   pending.catch(() => undefined);
-  const own = shardGradients(task.model, task.lossFn, shards[0]!, vars, seed, step, 0);
+  const own = shardGradients(task.model, task.lossFn, shards[0]!, vars, seed, step, 0, shares[0]!);
   let results: Awaited<typeof pending>;
   try {
     results = await pending;
@@ -71,7 +72,7 @@ export async function parallelTrainStep<B>(
   }
   const normT = tf.tidy(() => {
     const all = [own.grads, ...results.map((r) => (r === null ? null : r.grads.map((g, j) => tf.tensor(g, vars[j]!.shape, 'float32'))))];
-    const clipped = clipByGlobalNorm(combineGradients(all, shares), clipNorm ?? Infinity);
+    const clipped = clipByGlobalNorm(sumGradients(all), clipNorm ?? Infinity);
     optimizer.apply(clipped.grads, lr);
     return clipped.norm;
   });

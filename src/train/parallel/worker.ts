@@ -53,7 +53,7 @@ if (port !== null) {
       const values = msg.weights.map((w, i) => tf.tensor(w, shapes[i]!, 'float32'));
       model.setWeights(values);
       tf.dispose(values);
-      const { loss, grads } = shardGradients(model, replica.lossFn, msg.batch, vars, msg.seed, msg.step, msg.shard);
+      const { loss, grads } = shardGradients(model, replica.lossFn, msg.batch, vars, msg.seed, msg.step, msg.shard, msg.scale);
       const arrays = grads.map((g) => g.dataSync() as Float32Array);
       post({ type: 'grads', step: msg.step, loss, grads: arrays });
       tf.dispose(grads);

@@ -1,7 +1,7 @@
 /**
  * The experiment tasks' replicas (src/pipeline/experiment/replica.ts) rebuilt in a worker thread
  * from plain data compute exactly (bit for bit) the loss and gradients that the main thread
- * computes for the same shard, weights, step and seed: the MLP with uniform smoothing and dropout,
+ * computes for the same shard, weights, step, seed and loss share: the MLP with uniform smoothing and dropout,
  * and a BiGRU with smoothed CTC.
  */
 import { test } from 'node:test';
@@ -31,13 +31,12 @@ async function checkWorkerEqualsMain(modelRaw: unknown, inputDim: number, classe
   const group = await ReplicaGroup.start(1, 'cpu', spec, main.weights.map((w) => w.shape.map((d) => d ?? 0)));
   try {
     const weights = main.weights.map((w) => w.read().dataSync() as Float32Array);
-    const [fromWorker] = await group.post(12, 9, weights, [batch]);
-    const local = shardGradients(main, taskLossFn(loss), batch, vars, 9, 12, 1);
+    const [fromWorker] = await group.post(12, 9, weights, [batch], [0.375]);
+    const local = shardGradients(main, taskLossFn(loss), batch, vars, 9, 12, 1, 0.375);
     assert.ok(fromWorker !== null && fromWorker !== undefined);
     assert.equal(fromWorker.loss, local.loss);
     assert.equal(fromWorker.grads.length, vars.length);
     local.grads.forEach((g, i) => assert.deepEqual(fromWorker.grads[i], g.dataSync(), `gradient ${i}`));
-    // Another shard index draws other dropout masks (when the model has dropout).
     tf.dispose(local.grads);
   } finally {
     await group.close();

@@ -1,7 +1,7 @@
 /**
  * Data-parallel shards: the split rule, and the property that makes data parallelism correct:
- * the shards' gradients, weighted by their share of the loss normaliser and summed in shard
- * order, equal the full batch's gradients (float rounding aside) for the experiment losses:
+ * the gradients of the shards' losses, each scaled by its share of the loss normaliser, summed in
+ * shard order, equal the full batch's gradients (float rounding aside) for the experiment losses:
  * MLP + uniform-smoothed CE on spliced frames with unlabelled frames, BiGRU + boundary smoothing
  * on padded chunks, multi-label binary CE on masked chunks, and BiGRU + smoothed CTC on padded
  * utterances (models without BatchNorm: BatchNorm layers see per-shard statistics, by design).
@@ -12,7 +12,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { ChunkBatch, FrameBatch, MultiLabelChunkBatch, UtteranceBatch } from '../../../../src/data/index.js';
 import { buildModel, resolveLossConfig, resolveModelConfig } from '../../../../src/nn/index.js';
 import { taskLossFn, type TaskBatch, type TaskLossSpec } from '../../../../src/pipeline/experiment/task-loss.js';
-import { combineGradients, combineLosses, lossNormaliser, lossShares, shardGradients, shardRanges, splitBatch } from '../../../../src/train/parallel/index.js';
+import { sumGradients, combineLosses, lossNormaliser, lossShares, shardGradients, shardRanges, splitBatch } from '../../../../src/train/parallel/index.js';
 import { buildSeeded } from '../../../../src/train/index.js';
 import { Rng } from '../../../../src/util/rng.js';
 
@@ -93,8 +93,8 @@ function checkEquivalence(modelCfg: unknown, inputDim: number, k: number, spec: 
   const parts = splitBatch(batch, shards);
   const shares = lossShares(parts.map(lossNormaliser));
   assert.ok(new Set(shares.map((s) => s.toFixed(3))).size > 1, 'the test needs shards of unequal weight');
-  const per = parts.map((p, i) => shardGradients(model, lossFn, p, vars, 1, 0, i));
-  const combined = tf.tidy(() => combineGradients(per.map((p) => p.grads), shares));
+  const per = parts.map((p, i) => shardGradients(model, lossFn, p, vars, 1, 0, i, shares[i]));
+  const combined = tf.tidy(() => sumGradients(per.map((p) => p.grads)));
   const loss = combineLosses(per.map((p) => p.loss), shares);
   assert.ok(Math.abs(loss - full.loss) <= 1e-6 * Math.max(1, Math.abs(full.loss)), `loss ${loss} vs full batch ${full.loss}`);
   const diff = maxRelDiff(combined, full.grads);

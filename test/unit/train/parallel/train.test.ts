@@ -46,8 +46,9 @@ test('jobs=2 without dropout follows the jobs=1 loss curve up to float rounding'
   const two = await run(parallelTinyTask({ seed: 5, dropout: 0 }), 2);
   assert.equal(two.losses.length, 58);
   const diff = maxRel(two.losses, one.losses);
-  assert.ok(diff < 1e-3, `step losses differ by ${diff} (relative)`);
-  assert.ok(maxRel(two.epochLosses, one.epochLosses) < 1e-3);
+  // Measured: 6.4e-7 at most (the runs first differ at step 3).
+  assert.ok(diff < 1e-5, `step losses differ by ${diff} (relative)`);
+  assert.ok(maxRel(two.epochLosses, one.epochLosses) < 1e-5);
   // The run learned (the comparison is not between flat curves), and float rounding did make the
   // two runs differ somewhere: they are equal only up to summation order.
   assert.ok(two.epochLosses[1]! < two.epochLosses[0]!);

@@ -1,17 +1,20 @@
 /**
  * The main thread's side of data-parallel training: starts `jobs - 1` replica workers, sends
- * each its shard and the current weights, and collects their losses and gradients. Any worker
+ * each its shard (the current weights travel in a SharedArrayBuffer, shared.ts), and collects
+ * their losses and gradients. Any worker
  * failure (an error it reports, an uncaught exception, an unexpected exit) rejects the pending
  * step with a HibikiError, so the trainer fails instead of waiting forever.
  */
 import { Worker } from 'node:worker_threads';
 import { HibikiError } from '../../errors.js';
 import { deserializeError, workerFailed, type FromReplica, type ToReplica } from './protocol.js';
+import { sharedBufferFor, sharedViews } from './shared.js';
 import type { ReplicaSpec } from './types.js';
 
 /** One worker's answer for a step. */
 export interface ShardResult {
   loss: number;
+  /** Views of the worker's shared gradient buffer: valid until the next `post`. */
   grads: Float32Array[];
 }
 
@@ -44,7 +47,13 @@ class ReplicaWorker {
   private failure: HibikiError | null = null;
   private closing = false;
 
-  constructor(readonly index: number) {
+  /** This worker's gradients, `trainableWeights` order. */
+  readonly gradBuffer: SharedArrayBuffer;
+  readonly grads: Float32Array[];
+
+  constructor(readonly index: number, gradShapes: number[][]) {
+    this.gradBuffer = sharedBufferFor(gradShapes);
+    this.grads = sharedViews(this.gradBuffer, gradShapes);
     this.worker = startWorker();
     this.worker.on('message', (m: FromReplica) => {
       const p = this.pending;
@@ -83,18 +92,27 @@ class ReplicaWorker {
 
 /** `jobs - 1` workers holding replicas of the task (worker i computes shard i + 1). */
 export class ReplicaGroup {
-  private constructor(private readonly workers: ReplicaWorker[]) {}
+  private readonly weights: Float32Array[];
+
+  private constructor(
+    private readonly workers: ReplicaWorker[],
+    private readonly weightBuffer: SharedArrayBuffer,
+    weightShapes: number[][],
+  ) {
+    this.weights = sharedViews(weightBuffer, weightShapes);
+  }
 
   /**
    * Starts the workers and builds a replica in each; resolves when all are ready.
    * @param weightShapes the main model's weight shapes (`model.weights` order)
+   * @param gradShapes its trainable weights' shapes (`model.trainableWeights` order)
    * @throws HibikiError `TRAIN_WORKER_FAILED` / `TRAIN_REPLICA_INVALID` (or the factory's own error)
    */
-  static async start(workers: number, backend: string, replica: ReplicaSpec, weightShapes: number[][]): Promise<ReplicaGroup> {
-    const list = Array.from({ length: workers }, (_, i) => new ReplicaWorker(i + 1));
-    const group = new ReplicaGroup(list);
+  static async start(workers: number, backend: string, replica: ReplicaSpec, weightShapes: number[][], gradShapes: number[][]): Promise<ReplicaGroup> {
+    const list = Array.from({ length: workers }, (_, i) => new ReplicaWorker(i + 1, gradShapes));
+    const group = new ReplicaGroup(list, sharedBufferFor(weightShapes), weightShapes);
     try {
-      await Promise.all(list.map((w) => w.request({ type: 'init', backend, replica, weightShapes })));
+      await Promise.all(list.map((w) => w.request({ type: 'init', backend, replica, weightShapes, gradShapes, weights: group.weightBuffer, grads: w.gradBuffer })));
     } catch (e) {
       await group.close();
       throw e;
@@ -112,13 +130,14 @@ export class ReplicaGroup {
    * @param scales per posted shard, the factor of its loss (its share); default 1
    */
   post(step: number, seed: number, weights: Float32Array[], shards: (unknown | null)[], scales: number[] = []): Promise<(ShardResult | null)[]> {
+    weights.forEach((w, i) => this.weights[i]!.set(w));
     return Promise.all(
       this.workers.map(async (w, i) => {
         const batch = shards[i];
         if (batch === null || batch === undefined) return null;
-        const m = await w.request({ type: 'step', step, seed, shard: i + 1, scale: scales[i] ?? 1, weights, batch });
+        const m = await w.request({ type: 'step', step, seed, shard: i + 1, scale: scales[i] ?? 1, batch });
         if (m.type !== 'grads' || m.step !== step) throw workerFailed(w.index, `answered ${m.type} out of turn`);
-        return { loss: m.loss, grads: m.grads };
+        return { loss: m.loss, grads: w.grads };
       }),
     );
   }

@@ -11,23 +11,29 @@ export type ToReplica =
       replica: ReplicaSpec;
       /** Shapes of the main model's weights (`model.weights` order), checked against the replica. */
       weightShapes: number[][];
+      /** Shapes of its trainable weights (`model.trainableWeights` order). */
+      gradShapes: number[][];
+      /** The weights of each step, `weightShapes` laid out one after another (shared by all workers). */
+      weights: SharedArrayBuffer;
+      /** This worker's gradients, `gradShapes` laid out one after another. */
+      grads: SharedArrayBuffer;
     }
   | {
+      /** Compute a shard with the weights now in the shared weight buffer. */
       type: 'step';
       step: number;
       seed: number;
       shard: number;
       /** The gradients to return are those of `scale * loss` (the shard's share). */
       scale: number;
-      /** The main model's current weights, `model.weights` order. */
-      weights: Float32Array[];
       batch: unknown;
     };
 
 /** Messages from a worker. */
 export type FromReplica =
   | { type: 'ready' }
-  | { type: 'grads'; step: number; loss: number; grads: Float32Array[] }
+  /** The gradients are in the worker's shared gradient buffer. */
+  | { type: 'grads'; step: number; loss: number }
   | { type: 'error'; error: SerializedError };
 
 /** An error flattened for postMessage. */

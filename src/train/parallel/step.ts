@@ -26,8 +26,8 @@ export async function startReplicas<B>(task: TrainTask<B>, jobs: number): Promis
       found: `train.jobs: ${jobs}`,
     });
   }
-  const shapes = task.model.weights.map((w) => w.shape.map((d) => d ?? 0));
-  return ReplicaGroup.start(jobs - 1, tf.getBackend(), task.parallel.replica, shapes);
+  const shapes = (ws: tf.LayersModel['weights']): number[][] => ws.map((w) => w.shape.map((d) => d ?? 0));
+  return ReplicaGroup.start(jobs - 1, tf.getBackend(), task.parallel.replica, shapes(task.model.weights), shapes(task.model.trainableWeights));
 }
 
 /**

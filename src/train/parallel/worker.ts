@@ -9,17 +9,18 @@ import { HibikiError } from '../../errors.js';
 import { selectBackend, type BackendName } from '../../nn/backend.js';
 import { shardGradients } from './gradients.js';
 import { serializeError, type FromReplica, type ToReplica } from './protocol.js';
+import { sharedViews } from './shared.js';
 import type { Replica, ReplicaFactory, ReplicaSpec } from './types.js';
 
-async function loadReplica(spec: ReplicaSpec, weightShapes: number[][]): Promise<Replica<unknown>> {
+async function loadReplica(spec: ReplicaSpec, weightShapes: number[][], gradShapes: number[][]): Promise<Replica<unknown>> {
   const mod = (await import(spec.module)) as Record<string, unknown>;
   const factory = mod[spec.factory];
   if (typeof factory !== 'function') {
     throw new HibikiError('TRAIN_REPLICA_INVALID', 'the replica module has no such factory', { file: spec.module, expected: `an exported function ${spec.factory}`, found: typeof factory }, 1);
   }
   const replica = await (factory as ReplicaFactory)(spec.args);
-  const shapes = replica.model.weights.map((w) => w.shape.join('x'));
-  const want = weightShapes.map((s) => s.join('x'));
+  const shapes = [...replica.model.weights, ...replica.model.trainableWeights].map((w) => w.shape.join('x'));
+  const want = [...weightShapes, ...gradShapes].map((s) => s.join('x'));
   if (shapes.join(',') !== want.join(',')) {
     throw new HibikiError('TRAIN_REPLICA_INVALID', 'the replica model does not match the trained model', { file: spec.module, expected: `weights [${want.join(', ')}]`, found: `[${shapes.join(', ')}]` }, 1);
   }
@@ -30,6 +31,8 @@ const port = parentPort;
 if (port !== null) {
   let replica: Replica<unknown> | null = null;
   let shapes: number[][] = [];
+  let weightViews: Float32Array[] = [];
+  let gradViews: Float32Array[] = [];
   let vars: tf.Variable[] = [];
   const post = (msg: FromReplica): void => port.postMessage(msg);
   port.on('message', (msg: ToReplica) => {
@@ -37,8 +40,10 @@ if (port !== null) {
       void (async () => {
         try {
           await selectBackend(msg.backend as BackendName, {});
-          replica = await loadReplica(msg.replica, msg.weightShapes);
+          replica = await loadReplica(msg.replica, msg.weightShapes, msg.gradShapes);
           shapes = msg.weightShapes;
+          weightViews = sharedViews(msg.weights, msg.weightShapes);
+          gradViews = sharedViews(msg.grads, msg.gradShapes);
           vars = replica.model.trainableWeights.map((w) => w.read() as tf.Variable);
           post({ type: 'ready' });
         } catch (e) {
@@ -50,13 +55,13 @@ if (port !== null) {
     try {
       if (replica === null) throw new HibikiError('TRAIN_WORKER_FAILED', 'step before init', {}, 1);
       const model = replica.model;
-      const values = msg.weights.map((w, i) => tf.tensor(w, shapes[i]!, 'float32'));
+      const values = weightViews.map((w, i) => tf.tensor(w, shapes[i]!, 'float32'));
       model.setWeights(values);
       tf.dispose(values);
       const { loss, grads } = shardGradients(model, replica.lossFn, msg.batch, vars, msg.seed, msg.step, msg.shard, msg.scale);
-      const arrays = grads.map((g) => g.dataSync() as Float32Array);
-      post({ type: 'grads', step: msg.step, loss, grads: arrays });
+      grads.forEach((g, i) => gradViews[i]!.set(g.dataSync() as Float32Array));
       tf.dispose(grads);
+      post({ type: 'grads', step: msg.step, loss });
     } catch (e) {
       post({ type: 'error', error: serializeError(e) });
     }

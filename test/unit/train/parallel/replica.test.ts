@@ -28,7 +28,8 @@ async function checkWorkerEqualsMain(modelRaw: unknown, inputDim: number, classe
   tf.dispose(moved);
   const vars = main.trainableWeights.map((w) => w.read() as tf.Variable);
   const spec = experimentReplicaSpec({ model, seed: 1, inputDim, classes, loss });
-  const group = await ReplicaGroup.start(1, 'cpu', spec, main.weights.map((w) => w.shape.map((d) => d ?? 0)));
+  const shapes = (ws: tf.LayersModel['weights']): number[][] => ws.map((w) => w.shape.map((d) => d ?? 0));
+  const group = await ReplicaGroup.start(1, 'cpu', spec, shapes(main.weights), shapes(main.trainableWeights));
   try {
     const weights = main.weights.map((w) => w.read().dataSync() as Float32Array);
     const [fromWorker] = await group.post(12, 9, weights, [batch], [0.375]);
@@ -36,7 +37,7 @@ async function checkWorkerEqualsMain(modelRaw: unknown, inputDim: number, classe
     assert.ok(fromWorker !== null && fromWorker !== undefined);
     assert.equal(fromWorker.loss, local.loss);
     assert.equal(fromWorker.grads.length, vars.length);
-    local.grads.forEach((g, i) => assert.deepEqual(fromWorker.grads[i], g.dataSync(), `gradient ${i}`));
+    local.grads.forEach((g, i) => assert.deepEqual(Float32Array.from(fromWorker.grads[i]!), g.dataSync(), `gradient ${i}`));
     tf.dispose(local.grads);
   } finally {
     await group.close();

@@ -117,10 +117,11 @@ export async function runStudyJobs<T>(options: StudyJobsOptions): Promise<JobOut
       child.on('message', (m: WorkerReply<T>) => (reply = m));
       child.on('error', (e) => {
         reply ??= { ok: false, message: `worker error: ${e.message}`, code: null, internal: true };
-        // A process that never started emits no 'exit'.
+        // A process that never started emits no 'close'.
         if (child.pid === undefined) end(null, null);
       });
-      child.on('exit', (code, signal) => end(code, signal));
+      // 'close' comes after the process has exited and its output and IPC channel are drained.
+      child.on('close', (code, signal) => end(code, signal));
       const end = (code: number | null, signal: NodeJS.Signals | null): void => {
         if (ended) return;
         ended = true;

@@ -10,7 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { isHibikiError } from '../../../../src/errors.js';
-import { resolveTrainConfig, train, type TrainRecord, type TrainTask } from '../../../../src/train/index.js';
+import { Optimizer, resolveOptimizerConfig, resolveTrainConfig, train, type TrainRecord, type TrainTask } from '../../../../src/train/index.js';
+import { parallelTrainStep, sliceBatch, startReplicas } from '../../../../src/train/parallel/index.js';
+import { trainStep } from '../../../../src/train/step.js';
 import { readJsonl } from '../../../../src/util/jsonl.js';
 import type { FrameBatch } from '../../../../src/data/index.js';
 import { tinyTask } from '../fixtures/tiny-task.js';
@@ -97,4 +99,25 @@ test('jobs > 1 with a task that has no data-parallel support is rejected with TR
 test('train.jobs is validated: a positive integer up to 64', () => {
   assert.equal(resolveTrainConfig({}).jobs, 1);
   for (const jobs of [0, 1.5, 65]) assert.throws(() => resolveTrainConfig({ jobs }), (e: unknown) => isHibikiError(e, 'CONFIG_INVALID'));
+});
+
+test('a batch smaller than jobs: empty shards are not posted, and a 1-frame step equals the single-thread step bit for bit', { timeout: 60_000 }, async () => {
+  const make = (): ReturnType<typeof parallelTinyTask> => parallelTinyTask({ seed: 5, dropout: 0 });
+  const a = make();
+  const b = make();
+  const batch = sliceBatch([...a.batches(0, 0)][0]!, 0, 1);
+  const varsOf = (t: typeof a): tf.Variable[] => t.model.trainableWeights.map((w) => w.read() as tf.Variable);
+  const [va, vb] = [varsOf(a), varsOf(b)];
+  const [oa, ob] = [va, vb].map((v) => new Optimizer(resolveOptimizerConfig({ type: 'adam', learningRate: 0.01 }), v));
+  const group = await startReplicas(b, 3);
+  try {
+    for (let step = 0; step < 3; step++) {
+      const single = trainStep(a, batch, va, oa!, 0.01, 1, 5, step);
+      const parallel = await parallelTrainStep({ ...b, parallel: b.parallel! }, group, batch, vb, ob!, 0.01, 1, 5, step);
+      assert.deepEqual(parallel, single);
+    }
+    va.forEach((v, i) => assert.deepEqual(vb[i]!.dataSync(), v.dataSync()));
+  } finally {
+    await group.close();
+  }
 });

@@ -2,7 +2,7 @@
  * End to end: a real label-smoothing study of synth-events (2 loss settings x 2 seeds, tiny data,
  * 1 epoch) through the runner to the real compare stage. The expected numbers are recomputed here
  * from each run's own eval output (the raw per-set metrics record), not through compare's or
- * summary.ts's functions.
+ * summary.ts's functions; report.html names each group by its labels.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -121,6 +121,8 @@ function checkCompare(summary: RunSummary, expRoot: string): Row[] {
   GROUPS.forEach((g, i) => {
     const r = trs[1 + i]!;
     const m = want.get(g)!.first;
+    // Each group is named by its labels, not by its runs' eval folder ("eval" for all).
+    assert.equal(r[col('experiment')], `loss=${g}`);
     assert.equal(r[col('set')], 'test');
     assert.equal(r[col('frame F1 (micro)')], pct(m['frameF1']!), `${g} frame F1`);
     assert.equal(r[col('mean ECE')], m['frameEce']!.toFixed(4), `${g} mean ECE`);
@@ -129,6 +131,8 @@ function checkCompare(summary: RunSummary, expRoot: string): Row[] {
     assert.equal(r[col('event F1')], pct(m['eventF1']!), `${g} event F1`);
     assert.equal(r[col('event ER')], m['eventER']!.toFixed(2), `${g} event ER`);
   });
+  // One section per group, with its name as heading and an id of its own.
+  assert.deepEqual([...html.matchAll(/<section id="(exp-[^"]*)"><h2>([^<]*)<\/h2>/g)].map((m) => [m[1], m[2]]), GROUPS.map((g) => [`exp-loss-${g}`, `loss=${g}`]));
   return cmp.rows;
 }
 
@@ -145,6 +149,8 @@ test('synth-events label-smoothing study end to end: compare tables match the ru
   assert.deepEqual(first.stages.map((s) => `${s.name}:${s.status}`), ['compare:ran']);
   // The shared prepare stage ran once for the whole study.
   assert.deepEqual(first.study!.runs.map((r) => r.stages[0]!.status), ['ran', 'skipped', 'skipped', 'skipped']);
+  // So did the features stage: it is keyed by data.seed, not by the seed axis.
+  assert.deepEqual(first.study!.runs.map((r) => `${r.stages[1]!.name}:${r.stages[1]!.status}`), ['features:ran', 'features:skipped', 'features:skipped', 'features:skipped']);
   const before = checkCompare(first, expRoot);
   // Two different seeds give different models: the spread is real, not an artefact of one run read twice.
   assert.ok(before.every((r) => (r.std['frameF1'] ?? 0) > 0), JSON.stringify(before.map((r) => r.std)));

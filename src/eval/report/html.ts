@@ -16,6 +16,37 @@ export function slug(s: string): string {
   return s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'x';
 }
 
+/**
+ * Makes display names distinct: the second and later copies of a name get ` (2)`, ` (3)`, ...
+ * (skipping suffixes another name already uses), so legends and chart categories never merge
+ * two experiments. Order and length are kept.
+ */
+export function uniqueNames(names: readonly string[]): string[] {
+  const used = new Set<string>();
+  return names.map((n) => {
+    let out = n;
+    for (let k = 2; used.has(out) || (out !== n && names.includes(out)); k++) out = `${n} (${k})`;
+    used.add(out);
+    return out;
+  });
+}
+
+/**
+ * Hands out element ids for one page: `slug(key)`, or `slug(key)-2`, `-3`, ... when that id is
+ * taken (by an earlier key or by `reserved`), so no two keys share an id even when their names
+ * slug alike ("a b" and "a-b") or repeat.
+ */
+export function idAllocator(reserved: Iterable<string> = []): (key: string) => string {
+  const used = new Set(reserved);
+  return (key) => {
+    const base = slug(key);
+    let id = base;
+    for (let k = 2; used.has(id); k++) id = `${base}-${k}`;
+    used.add(id);
+    return id;
+  };
+}
+
 /** A table with a header row; cells are escaped unless they are marked raw. */
 export function table(headers: readonly string[], rows: ReadonlyArray<ReadonlyArray<string | number>>, options: { id?: string; caption?: string; numericFrom?: number } = {}): string {
   const from = options.numericFrom ?? 1;

@@ -13,7 +13,7 @@ import { readAudio } from '../../audio/index.js';
 import type { SedResults } from '../sed/results.js';
 import { comparisonSpec, confusionSpec, devCurveSpec, escapeXml, lossCurveSpec, reliabilitySpec, renderSvg, timelineSpec } from './charts.js';
 import { readExperiment, type EvalSetData, type ExperimentData, type TimelineEntry } from './experiment.js';
-import { figure, fmt, page, pct, slug, table } from './html.js';
+import { figure, fmt, idAllocator, page, pct, slug, table, uniqueNames } from './html.js';
 import { pngDataUri } from './png.js';
 import { spectrogramPng } from './spectrogram.js';
 
@@ -24,6 +24,12 @@ export interface WriteReportOptions {
   out?: string;
   /** Timelines shown per evaluated set; default 3. */
   maxTimelines?: number;
+  /**
+   * Display names, one per entry of `expDirs` (default each directory's base name, e.g. a
+   * study's groups as "loss=hard, data.jitterMs=40" instead of every run's "eval"). Repeated
+   * names get " (2)", " (3)", ...; element ids are slugs made unique over the page.
+   */
+  names?: readonly string[];
 }
 
 const num = (v: number | null | undefined): number | null => (v === null || v === undefined || Number.isNaN(v) ? null : v);
@@ -68,9 +74,9 @@ async function timelineFigure(t: TimelineEntry, id: string): Promise<string> {
   return figure(await renderSvg(spec, id, `Reference and detected events of ${t.file}`), `Reference (green) and detected (orange) events${image !== undefined ? ' over the log-power spectrogram' : ''}${note}.`);
 }
 
-async function evalSection(exp: ExperimentData, ev: EvalSetData, maxTimelines: number): Promise<string> {
+/** `base`: this experiment's and set's unique id part, as in `table-summary-<base>`. */
+async function evalSection(exp: ExperimentData, ev: EvalSetData, base: string, maxTimelines: number): Promise<string> {
   const m = ev.metrics;
-  const base = `${slug(exp.name)}-${slug(ev.set)}`;
   let html = `<h3>Evaluation: ${escapeXml(ev.set)}</h3>`;
   if (m.frame !== undefined) {
     const f = m.frame;
@@ -156,16 +162,26 @@ async function comparisonSection(exps: readonly ExperimentData[]): Promise<strin
  */
 export async function writeReport(options: WriteReportOptions): Promise<string> {
   if (options.expDirs.length === 0) throw new HibikiError('REPORT_EMPTY', 'no experiment directory given', { expected: 'at least one --exp' });
-  const exps = options.expDirs.map(readExperiment);
+  if (options.names !== undefined && options.names.length !== options.expDirs.length) {
+    throw new HibikiError('REPORT_BAD_NAMES', 'one name per experiment directory', { expected: `${options.expDirs.length} names`, found: `${options.names.length}: ${options.names.join(', ')}` });
+  }
+  const read = options.expDirs.map(readExperiment);
+  const names = uniqueNames(options.names ?? read.map((e) => e.name));
+  const exps = read.map((e, i) => ({ ...e, name: names[i]! }));
+  // One allocator for every per-experiment id part: an experiment "comparison" must not take the
+  // comparison section's plot ids, and "a b" + set "c" must not meet "a" + set "b-c".
+  const sets = [...new Set(exps.flatMap((e) => e.evals.map((v) => v.set)))];
+  const evalId = idAllocator(sets.map((set) => `comparison-${slug(set)}`));
+  const expId = idAllocator();
   const out = options.out ?? join(options.expDirs[0]!, 'report.html');
   const maxTimelines = options.maxTimelines ?? 3;
   let body = '';
   if (exps.length > 1) body += await comparisonSection(exps);
   body += await trainingSection(exps);
   for (const exp of exps) {
-    let sec = `<section id="exp-${slug(exp.name)}"><h2>${escapeXml(exp.name)}</h2>`;
+    let sec = `<section id="exp-${expId(exp.name)}"><h2>${escapeXml(exp.name)}</h2>`;
     if (exp.evals.length === 0) sec += '<p class="note">No eval/&lt;set&gt;/metrics.json found.</p>';
-    for (const ev of exp.evals) sec += await evalSection(exp, ev, maxTimelines);
+    for (const ev of exp.evals) sec += await evalSection(exp, ev, evalId(`${exp.name}-${ev.set}`), maxTimelines);
     body += sec + '</section>';
   }
   const title = exps.length === 1 ? `hibiki report: ${exps[0]!.name}` : `hibiki report: ${exps.map((e) => e.name).join(' vs ')}`;

@@ -2,7 +2,8 @@
  * `compare`: the study's comparison table. Runs are grouped by their labels on every axis but
  * the seed axes; each group's headline metrics (summary.ts) on one set are given as mean and
  * standard deviation (sample, n-1) over its seeds. Writes comparison.json, comparison.md (the
- * table RESULTS.md quotes) and report.html comparing one run (the first seed) of each group.
+ * table RESULTS.md quotes) and report.html comparing one run (the first seed) of each group,
+ * named by its labels.
  */
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -64,6 +65,11 @@ export function aggregateRuns(runs: readonly { tag: string; labels: Record<strin
   });
 }
 
+/** A group's name in the report: its labels as `axis=value, ...` (the study's name with no axis kept). */
+export function groupName(labels: Record<string, string>, fallback: string): string {
+  return Object.entries(labels).map(([axis, value]) => `${axis}=${value}`).join(', ') || fallback;
+}
+
 /** comparison.md: one row per group, `mean ± std` per metric. */
 export function comparisonTable(rows: readonly ComparisonRow[], axes: readonly string[]): string {
   const metrics = [...new Set(rows.flatMap((r) => Object.keys(r.mean)))];
@@ -74,7 +80,8 @@ export function comparisonTable(rows: readonly ComparisonRow[], axes: readonly s
 export const compareStage: StageKind = {
   kind: 'compare',
   description: "a study's comparison table (mean and spread over seeds) and report",
-  version: 1,
+  // 2: report.html names each group by its labels.
+  version: 2,
   options: optionsSchema,
   async run(ctx: StageContext) {
     const o = ctx.options as z.output<typeof optionsSchema>;
@@ -100,7 +107,8 @@ export const compareStage: StageKind = {
     ctx.log.info(`comparison (${o.set}):\n${table}`);
     if (o.report) {
       const firsts = rows.map((r) => runs.find((x) => x.tag === r.tags[0])!.evalDir);
-      await writeReport({ expDirs: firsts, out: join(ctx.outDir, 'report.html'), maxTimelines: 1 });
+      // Every run's eval folder has the same name: the report names each group by its labels.
+      await writeReport({ expDirs: firsts, names: rows.map((r) => groupName(r.labels, study.name)), out: join(ctx.outDir, 'report.html'), maxTimelines: 1 });
     }
   },
 };

@@ -19,18 +19,24 @@ export interface ShardResult {
 }
 
 /**
- * How to start the worker: compiled JS from dist/ directly; TypeScript sources (tests, `npm run
- * hibiki`) through a bootstrap that registers tsx's loader in the worker first, because Node 20
- * does not apply `--import tsx` hooks to a worker's entry (nor to what the replica module imports).
+ * How to start the worker: compiled JS from dist/ directly; TypeScript (hibiki's sources under
+ * tsx in tests and `npm run hibiki`, or a replica module written in TypeScript) through a
+ * bootstrap that registers tsx's loader in the worker first, because Node 20 does not apply
+ * `--import tsx` hooks to a worker's entry (nor to what the replica module imports).
  */
-function startWorker(): Worker {
+function startWorker(replicaModule: string): Worker {
   const self = import.meta.url;
   // A worker logging "backend: wasm" at info level would repeat the parent's line once per job.
   const level = process.env['HIBIKI_LOG'];
   const env = { ...process.env, HIBIKI_LOG: level === undefined || level === 'info' ? 'warn' : level };
-  if (!self.endsWith('.ts')) return new Worker(new URL('./worker.js', self), { env });
-  const api = import.meta.resolve('tsx/esm/api');
-  const entry = new URL('./worker.ts', self).href;
+  const entry = new URL(self.endsWith('.ts') ? './worker.ts' : './worker.js', self).href;
+  if (!self.endsWith('.ts') && !replicaModule.endsWith('.ts')) return new Worker(new URL(entry), { env });
+  let api: string;
+  try {
+    api = import.meta.resolve('tsx/esm/api');
+  } catch {
+    throw workerFailed(0, `the replica module ${replicaModule} is TypeScript, and tsx (needed to load it) is not installed`);
+  }
   const bootstrap = `import(${JSON.stringify(api)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); })`;
   return new Worker(bootstrap, { eval: true, env });
 }
@@ -51,10 +57,10 @@ class ReplicaWorker {
   readonly gradBuffer: SharedArrayBuffer;
   readonly grads: Float32Array[];
 
-  constructor(readonly index: number, gradShapes: number[][]) {
+  constructor(readonly index: number, gradShapes: number[][], replicaModule: string) {
     this.gradBuffer = sharedBufferFor(gradShapes);
     this.grads = sharedViews(this.gradBuffer, gradShapes);
-    this.worker = startWorker();
+    this.worker = startWorker(replicaModule);
     this.worker.on('message', (m: FromReplica) => {
       const p = this.pending;
       this.pending = null;
@@ -109,7 +115,13 @@ export class ReplicaGroup {
    * @throws HibikiError `TRAIN_WORKER_FAILED` / `TRAIN_REPLICA_INVALID` (or the factory's own error)
    */
   static async start(workers: number, backend: string, replica: ReplicaSpec, weightShapes: number[][], gradShapes: number[][]): Promise<ReplicaGroup> {
-    const list = Array.from({ length: workers }, (_, i) => new ReplicaWorker(i + 1, gradShapes));
+    const list: ReplicaWorker[] = [];
+    try {
+      for (let i = 0; i < workers; i++) list.push(new ReplicaWorker(i + 1, gradShapes, replica.module));
+    } catch (e) {
+      await Promise.all(list.map((w) => w.close()));
+      throw e;
+    }
     const group = new ReplicaGroup(list, sharedBufferFor(weightShapes), weightShapes);
     try {
       await Promise.all(list.map((w) => w.request({ type: 'init', backend, replica, weightShapes, gradShapes, weights: group.weightBuffer, grads: w.gradBuffer })));

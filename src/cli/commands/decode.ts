@@ -4,8 +4,8 @@
  * multi-label models a DCASE event list (docs/cli.md).
  */
 import type { Command } from 'commander';
-import { BACKEND_NAMES, type BackendName } from '../../nn/index.js';
-import { decodeExperiment } from '../../pipeline/index.js';
+import type { BackendName } from '../../nn/index.js';
+import { CLI_BACKEND_NAMES as BACKEND_NAMES } from './choices.js';
 import { intOption, setNameOf } from './train.js';
 
 interface DecodeCliOptions {
@@ -31,6 +31,7 @@ export function registerDecode(program: Command): void {
     .option('--nj <n>', 'feature extraction threads (0: in the main thread)', '1')
     .option('--allow-outside-paths', 'accept wav.scp paths outside the data directory', false)
     .action(async (opts: DecodeCliOptions) => {
+      const { decodeExperiment } = await import('../../pipeline/index.js');
       const s = await decodeExperiment({
         expDir: opts.model,
         data: { dataDir: opts.data, name: setNameOf(opts.data) },

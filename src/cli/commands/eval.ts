@@ -4,8 +4,9 @@
  * docs/experiments.md); prints the headline numbers.
  */
 import type { Command } from 'commander';
-import { BACKEND_NAMES, type BackendName } from '../../nn/index.js';
-import { evaluateExperiment, type ExperimentMetrics } from '../../pipeline/index.js';
+import type { BackendName } from '../../nn/index.js';
+import type { ExperimentMetrics } from '../../pipeline/index.js';
+import { CLI_BACKEND_NAMES as BACKEND_NAMES } from './choices.js';
 import { intOption, setNameOf } from './train.js';
 
 interface EvalCliOptions {
@@ -66,6 +67,7 @@ export function registerEval(program: Command): void {
     .option('--json', 'print the whole metrics record as JSON', false)
     .action(async (opts: EvalCliOptions) => {
       const name = opts.name ?? setNameOf(opts.data);
+      const { evaluateExperiment } = await import('../../pipeline/index.js');
       const m = await evaluateExperiment({
         expDir: opts.exp,
         data: { dataDir: opts.data, name },

@@ -4,11 +4,9 @@
  * otherwise; the run ends with a summary (utterances, frames, audio seconds, x real time).
  */
 import type { Command } from 'commander';
-import cliProgress from 'cli-progress';
-import { applyOverrides, loadConfigFile } from '../../config/index.js';
+import type cliProgress from 'cli-progress';
 import { HibikiError } from '../../errors.js';
-import { resolveFeatureConfig } from '../../features/index.js';
-import { extractFeatureArchive, readArchiveItems, type ArchiveProgress, type ArchiveSummary } from '../../data/archive/index.js';
+import type { ArchiveProgress, ArchiveSummary } from '../../data/archive/index.js';
 
 interface FeaturesCliOptions {
   data: string;
@@ -53,6 +51,12 @@ export function registerFeatures(program: Command): void {
     .option('--json', 'JSON lines progress and summary even on a terminal')
     .option('--allow-outside-paths', 'accept wav.scp paths outside the data directory (absolute or ../)')
     .action(async (opts: FeaturesCliOptions) => {
+      const [{ default: progress }, { applyOverrides, loadConfigFile }, { resolveFeatureConfig }, { extractFeatureArchive, readArchiveItems }] = await Promise.all([
+        import('cli-progress'),
+        import('../../config/index.js'),
+        import('../../features/index.js'),
+        import('../../data/archive/index.js'),
+      ]);
       let raw: unknown = {};
       if (opts.config !== undefined) raw = loadConfigFile(opts.config).value ?? {};
       if (opts.set !== undefined) raw = applyOverrides(raw, opts.set);
@@ -66,7 +70,7 @@ export function registerFeatures(program: Command): void {
       const onProgress = (p: ArchiveProgress): void => {
         if (tty) {
           if (bar === null) {
-            bar = new cliProgress.SingleBar({ format: 'features [{bar}] {value}/{total} utts | {frames} frames | {audio} s audio | eta {eta_formatted}', stream: process.stderr }, cliProgress.Presets.shades_classic);
+            bar = new progress.SingleBar({ format: 'features [{bar}] {value}/{total} utts | {frames} frames | {audio} s audio | eta {eta_formatted}', stream: process.stderr }, progress.Presets.shades_classic);
             bar.start(p.totalUtterances, 0, { frames: 0, audio: '0' });
           }
           bar.update(p.doneUtterances, { frames: p.frames, audio: p.audioSeconds.toFixed(0) });

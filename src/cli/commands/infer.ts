@@ -3,8 +3,9 @@
  * per-frame labels of audio files from an exported model alone (docs/cli.md).
  */
 import type { Command } from 'commander';
-import { BACKEND_NAMES, type BackendName } from '../../nn/index.js';
-import { inferFiles, type InferResult } from '../../pipeline/index.js';
+import type { BackendName } from '../../nn/index.js';
+import type { InferResult } from '../../pipeline/index.js';
+import { CLI_BACKEND_NAMES as BACKEND_NAMES } from './choices.js';
 
 interface InferCliOptions {
   backend: BackendName;
@@ -41,6 +42,7 @@ export function registerInfer(program: Command): void {
     .option('--backend <name>', `tfjs backend: ${BACKEND_NAMES.join(' | ')}`, 'auto')
     .option('--json', 'one JSON object per file', false)
     .action(async (wavs: string[], opts: InferCliOptions) => {
+      const { inferFiles } = await import('../../pipeline/index.js');
       const results = await inferFiles({ modelDir: opts.model, wavs, posteriors: opts.posteriors, segments: opts.segments, backend: opts.backend });
       for (const r of results) process.stdout.write(opts.json ? JSON.stringify(r) + '\n' : formatInferText(r));
     });

@@ -3,7 +3,8 @@
  * directory (docs/data.md lists the formats and their options).
  */
 import { Option, type Command } from 'commander';
-import { PREPARE_FORMATS, prepareDataDir, type PrepareOptions } from '../../data/importers/prepare.js';
+import type { PrepareOptions } from '../../data/importers/prepare.js';
+import { CLI_PREPARE_FORMATS as PREPARE_FORMATS } from './choices.js';
 
 interface PrepareCliOptions {
   format: PrepareOptions['format'];
@@ -39,7 +40,7 @@ export function registerPrepare(program: Command): void {
     .addOption(new Option('--phone-set <n>', 'TIMIT: fold the 61 phones to 48 or 39').choices(['61', '48', '39']).default('61'))
     .option('--include-sa', 'TIMIT: keep the SA sentences')
     .option('--require-labels', 'fail when an audio file has no side-car label file')
-    .action((opts: PrepareCliOptions) => {
+    .action(async (opts: PrepareCliOptions) => {
       const input: PrepareOptions = {
         format: opts.format,
         in: opts.in,
@@ -55,6 +56,7 @@ export function registerPrepare(program: Command): void {
       if (opts.audio !== undefined) input.audio = opts.audio;
       if (opts.labels !== undefined) input.labels = opts.labels;
       if (opts.tier !== undefined) input.tier = opts.tier;
+      const { prepareDataDir } = await import('../../data/importers/prepare.js');
       const result = prepareDataDir(input);
       for (const w of result.written) {
         const note = w.outsidePaths ? ' (audio outside the directory: read it with --allow-outside-paths or HIBIKI_ALLOW_OUTSIDE_PATHS=1)' : '';

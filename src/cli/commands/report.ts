@@ -3,7 +3,6 @@
  * (training curves, confusion, reliability, per-class tables, sound-event timelines, comparison).
  */
 import type { Command } from 'commander';
-import { writeReport } from '../../eval/report/write-report.js';
 
 interface ReportCliOptions {
   exp: string;
@@ -23,6 +22,7 @@ export function registerReport(program: Command): void {
     .option('--timelines <n>', 'sound-event timelines shown per evaluated set', '3')
     .action(async (opts: ReportCliOptions) => {
       const n = Number(opts.timelines);
+      const { writeReport } = await import('../../eval/report/write-report.js');
       const out = await writeReport({
         expDirs: [opts.exp, ...(opts.compare ?? [])],
         ...(opts.out !== undefined ? { out: opts.out } : {}),

@@ -4,7 +4,6 @@
  */
 import type { Command } from 'commander';
 import { HibikiError } from '../../errors.js';
-import { formatRunSummary, runRecipe } from '../../pipeline/index.js';
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
@@ -36,6 +35,7 @@ export function registerRun(program: Command): void {
     .option('--exp-root <dir>', 'root of experiment directories', 'exp')
     .option('--data-root <dir>', 'root for generated data', 'data')
     .action(async (recipe: string, opts: { stage?: string; stopStage?: string; set: string[]; tag?: string; nj: number; jobs: number; force: boolean; dryRun: boolean; expRoot: string; dataRoot: string }) => {
+      const { formatRunSummary, runRecipe } = await import('../../pipeline/index.js');
       const summary = await runRecipe({
         recipe,
         overrides: opts.set,

@@ -4,7 +4,6 @@
  */
 import { Command, Option } from 'commander';
 import { HibikiError } from '../../errors.js';
-import { scoreEventFiles } from '../../eval/sed/score.js';
 
 interface ScoreEventsCliOptions {
   ref: string;
@@ -38,11 +37,12 @@ export function addScoreEvents(score: Command): void {
     .option('--onset-only', 'event-based: evaluate onsets only')
     .option('--empty-zero', 'score precision 0 (not undefined) for classes with no output')
     .option('--json <file>', 'also write all results as JSON')
-    .action((opts: ScoreEventsCliOptions) => {
+    .action(async (opts: ScoreEventsCliOptions) => {
       const offsetLength = Number(opts.offsetLength);
       if (!(offsetLength >= 0 && offsetLength <= 1)) {
         throw new HibikiError('USAGE', '--offset-length must be in [0, 1]', { expected: '[0, 1]', found: opts.offsetLength });
       }
+      const { scoreEventFiles } = await import('../../eval/sed/score.js');
       const { report } = scoreEventFiles({
         ref: opts.ref,
         hyp: opts.hyp,

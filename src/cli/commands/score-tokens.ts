@@ -3,7 +3,6 @@
  * with the counts NIST sclite reports (see docs/scoring.md).
  */
 import { Command, Option } from 'commander';
-import { scoreTokenFiles } from '../../eval/token-scoring-report.js';
 import type { TokenScoreMode } from '../../eval/token-scoring.js';
 
 interface ScoreTokensCliOptions {
@@ -30,7 +29,8 @@ export function addScoreTokens(score: Command): void {
     .option('--phone-map <file>', 'fold tokens before scoring ("from to" lines; "from" alone deletes), e.g. TIMIT 61 -> 39')
     .option('--delete-hyphens', 'char mode: delete hyphens first (sclite -c DH)')
     .option('--out <dir>', 'write summary.txt, alignments.pra and scores.json there')
-    .action((opts: ScoreTokensCliOptions) => {
+    .action(async (opts: ScoreTokensCliOptions) => {
+      const { scoreTokenFiles } = await import('../../eval/token-scoring-report.js');
       const { summary } = scoreTokenFiles({
         ref: opts.ref,
         hyp: opts.hyp,

@@ -4,8 +4,7 @@
  */
 import type { Command } from 'commander';
 import { HibikiError } from '../../errors.js';
-import { synthesizeEventCorpus, synthesizePhoneCorpus } from '../../data/synth/index.js';
-import type { SynthCorpusSummary } from '../../data/synth/index.js';
+import type { SynthCorpusSummary, synthesizeEventCorpus, synthesizePhoneCorpus } from '../../data/synth/index.js';
 
 function num(flag: string): (value: string) => number {
   return (value) => {
@@ -54,15 +53,17 @@ export function registerSynth(program: Command): void {
     .option('--duration <s>', 'seconds per file (default 10)', num('--duration'))
     .option('--max-polyphony <n>', 'events sounding at once (default 3)', num('--max-polyphony'))
     .option('--snr-db <lo:hi>', 'event-to-background SNR range in dB (default 0:20)', pair('--snr-db'))
-    .action((opts: Record<string, unknown>) => {
+    .action(async (opts: Record<string, unknown>) => {
       const { duration, ...rest } = defined(opts);
-      report(synthesizeEventCorpus({ ...rest, ...(duration === undefined ? {} : { fileDuration: duration }) } as Parameters<typeof synthesizeEventCorpus>[0]));
+      const synth = await import('../../data/synth/index.js');
+      report(synth.synthesizeEventCorpus({ ...rest, ...(duration === undefined ? {} : { fileDuration: duration }) } as Parameters<typeof synthesizeEventCorpus>[0]));
     });
   common(synth.command('phones').description('formant-synthesised phone "language", with alignment and text'))
     .option('--utterances <n>', 'number of utterances (default 100)', num('--utterances'))
     .option('--speakers <n>', 'speakers in this split (default 10)', num('--speakers'))
     .option('--snr-db <lo:hi>', 'speech-to-background SNR range in dB (default 20:40)', pair('--snr-db'))
-    .action((opts: Record<string, unknown>) => {
-      report(synthesizePhoneCorpus(defined(opts) as Parameters<typeof synthesizePhoneCorpus>[0]));
+    .action(async (opts: Record<string, unknown>) => {
+      const synth = await import('../../data/synth/index.js');
+      report(synth.synthesizePhoneCorpus(defined(opts) as Parameters<typeof synthesizePhoneCorpus>[0]));
     });
 }

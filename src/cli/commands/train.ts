@@ -6,8 +6,7 @@
 import { basename, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { HibikiError } from '../../errors.js';
-import { BACKEND_NAMES } from '../../nn/index.js';
-import { resolveExperimentConfig, trainExperiment } from '../../pipeline/index.js';
+import { CLI_BACKEND_NAMES as BACKEND_NAMES } from './choices.js';
 
 interface TrainCliOptions {
   config: string;
@@ -54,6 +53,7 @@ export function registerTrain(program: Command): void {
     .option('--allow-outside-paths', 'accept wav.scp paths outside the data directory', false)
     .option('--json', 'print the summary as JSON', false)
     .action(async (opts: TrainCliOptions) => {
+      const { resolveExperimentConfig, trainExperiment } = await import('../../pipeline/index.js');
       const overrides = [...opts.set, ...(opts.backend === undefined ? [] : [`backend=${opts.backend}`])];
       const config = resolveExperimentConfig({ file: opts.config, overrides });
       const summary = await trainExperiment({

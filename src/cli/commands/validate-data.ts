@@ -4,8 +4,7 @@
  */
 import type { Command } from 'commander';
 import { EXIT_USER_ERROR } from '../../errors.js';
-import { formatFinding, validateDataDir, type ValidateOptions } from '../../data/datadir/validate.js';
-import { Vocabulary } from '../../data/vocab/vocabulary.js';
+import type { ValidateOptions } from '../../data/datadir/validate.js';
 
 interface ValidateDataCliOptions {
   json?: boolean;
@@ -28,7 +27,8 @@ export function registerValidateData(program: Command): void {
     .option('--allow-outside-paths', 'accept wav.scp paths outside the data directory (absolute or ../)')
     .option('--tolerance <seconds>', 'slack for "past the end" and "gap" checks', '0.01')
     .option('--skip-audio', 'do not open the audio files (no existence or duration checks)')
-    .action((dir: string, opts: ValidateDataCliOptions) => {
+    .action(async (dir: string, opts: ValidateDataCliOptions) => {
+      const [{ formatFinding, validateDataDir }, { Vocabulary }] = await Promise.all([import('../../data/datadir/validate.js'), import('../../data/vocab/vocabulary.js')]);
       const options: ValidateOptions = {};
       if (opts.allowOutsidePaths === true) options.allowOutside = true;
       if (opts.skipAudio === true) options.skipAudio = true;

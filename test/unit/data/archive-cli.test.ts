@@ -13,8 +13,9 @@ async function runCli(args: string[]): Promise<{ code: number; out: string; err:
   let err = '';
   const w1 = process.stdout.write.bind(process.stdout);
   const w2 = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((chunk: string | Uint8Array) => ((out += String(chunk)), true)) as typeof process.stdout.write;
-  process.stderr.write = ((chunk: string | Uint8Array) => ((err += String(chunk)), true)) as typeof process.stderr.write;
+  // Buffers are the test runner's own reports (the CLI writes strings): they must reach the runner.
+  process.stdout.write = ((chunk: string | Uint8Array, ...rest: never[]) => (typeof chunk === 'string' ? ((out += chunk), true) : w1(chunk, ...rest))) as typeof process.stdout.write;
+  process.stderr.write = ((chunk: string | Uint8Array, ...rest: never[]) => (typeof chunk === 'string' ? ((err += chunk), true) : w2(chunk, ...rest))) as typeof process.stderr.write;
   try {
     const code = await main(['node', 'hibiki', ...args]);
     return { code, out, err };

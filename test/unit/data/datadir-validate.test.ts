@@ -79,7 +79,8 @@ test('a clean directory has no findings; skipAudio skips duration checks', () =>
 async function runCli(args: string[]): Promise<{ code: number; out: string }> {
   const out: string[] = [];
   const write = process.stdout.write.bind(process.stdout);
-  process.stdout.write = ((chunk: string) => (out.push(chunk), true)) as typeof process.stdout.write;
+  // Buffers are the test runner's own reports (the CLI writes strings): they must reach the runner.
+  process.stdout.write = ((chunk: string | Uint8Array, ...rest: never[]) => (typeof chunk === 'string' ? (out.push(chunk), true) : write(chunk, ...rest))) as typeof process.stdout.write;
   process.exitCode = undefined; // the test runner sets it when an earlier test failed
   try {
     const code = await main(['node', 'hibiki', ...args]);

@@ -188,7 +188,8 @@ test('hibiki prepare --format timit writes train/dev/test', async () => {
   const out = join(tempDir(), 'data');
   const lines: string[] = [];
   const write = process.stdout.write.bind(process.stdout);
-  process.stdout.write = ((c: string) => (lines.push(c), true)) as typeof process.stdout.write;
+  // Buffers are the test runner's own reports (the CLI writes strings): they must reach the runner.
+  process.stdout.write = ((c: string | Uint8Array, ...rest: never[]) => (typeof c === 'string' ? (lines.push(c), true) : write(c, ...rest))) as typeof process.stdout.write;
   let code: number;
   process.exitCode = undefined; // the test runner sets it when an earlier test failed
   try {

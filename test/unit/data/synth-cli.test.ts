@@ -16,8 +16,9 @@ function program(): Command {
 }
 
 async function run(args: string[]): Promise<void> {
-  const write = process.stdout.write;
-  process.stdout.write = (() => true) as typeof process.stdout.write;
+  const write = process.stdout.write.bind(process.stdout);
+  // Buffers are the test runner's own reports (the CLI writes strings): they must reach the runner.
+  process.stdout.write = ((chunk: string | Uint8Array, ...rest: never[]) => (typeof chunk === 'string' ? true : write(chunk, ...rest))) as typeof process.stdout.write;
   try {
     await program().parseAsync(['node', 'hibiki', 'synth', ...args]);
   } finally {

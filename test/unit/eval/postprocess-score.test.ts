@@ -88,7 +88,9 @@ test('hibiki score events prints the report and writes JSON (NaN as null)', asyn
   addScoreEvents(score);
   let out = '';
   const write = process.stdout.write.bind(process.stdout);
-  process.stdout.write = ((chunk: string) => {
+  // Buffers are the test runner's own reports (the CLI writes strings): they must reach the runner.
+  process.stdout.write = ((chunk: string | Uint8Array, ...rest: never[]) => {
+    if (typeof chunk !== 'string') return write(chunk, ...rest);
     out += chunk;
     return true;
   }) as typeof process.stdout.write;

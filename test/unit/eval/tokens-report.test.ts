@@ -35,7 +35,9 @@ test('hibiki score tokens prints the summary; char mode counts characters', asyn
   try {
     writeFileSync(join(dir, 'ref.trn'), 'ab cd (s_1)\n');
     writeFileSync(join(dir, 'hyp.trn'), 'abd (s_1)\n');
-    process.stdout.write = ((chunk: string) => {
+    // Buffers are the test runner's own reports (the CLI writes strings): they must reach the runner.
+    process.stdout.write = ((chunk: string | Uint8Array, ...rest: never[]) => {
+      if (typeof chunk !== 'string') return original(chunk, ...rest);
       writes.push(chunk);
       return true;
     }) as typeof process.stdout.write;

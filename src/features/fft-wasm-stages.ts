@@ -3,7 +3,8 @@
  * function body, with addresses (byte offsets in the module's memory) baked in as constants.
  * The algorithm mirrors fft-complex.ts (Radix2Plan) and fft.ts (pack and split).
  */
-import { Code, F64, I32 } from './wasm-encoder.js';
+import { F64, I32 } from '../util/wasm-binary.js';
+import { Code } from './wasm-encoder.js';
 
 /** Size-4 butterflies over bit-reversed data (twiddles 1 and -i), scalar. */
 export function firstStage(c: Code, n: number, RE: number, IM: number): void {

@@ -6,7 +6,8 @@
  * it that the caller fills. Returns null where WebAssembly SIMD is unavailable (fft.ts then
  * uses its JavaScript path).
  */
-import { buildModule, Code, F64, I32, V128 } from './wasm-encoder.js';
+import { F64, I32, V128 } from '../util/wasm-binary.js';
+import { buildModule, Code } from './wasm-encoder.js';
 import { firstStage, packStage, radix2LastStage, radix4Stage, splitStage } from './fft-wasm-stages.js';
 
 /** The parts of the WebAssembly JS API used here (the project's lib settings do not declare it). */

@@ -11,7 +11,7 @@
  * path, in the same order, so both paths give the same bits (no fused multiply-add exists in
  * WebAssembly, and every op is correctly rounded).
  */
-import { Body, buildModule, F32, I32, V128 } from './encoder.js';
+import { buildModule, F32, FunctionBody as Body, I32, V128 } from '../../util/wasm-binary.js';
 
 /** The parts of the WebAssembly JS API used here (the project's lib settings do not declare it). */
 interface WasmApi {

@@ -14,7 +14,7 @@ import { run, tempRoot } from './helpers.js';
 const STUDY = 'label-smoothing';
 const TINY = [
   'data.sets={train: {files: 12}, dev: {files: 2}, test: {files: 3}}',
-  'model.hidden=[32]',
+  `studies.${STUDY}.set.model.hidden=[32]`, // the study trains the MLP tagger (its `set`)
   'train.epochs=1',
   `study=${STUDY}`,
   `studies.${STUDY}.axes={loss: {hard: {smoothing: none}, binary: {smoothing: binary, epsilon: 0.2}}, seed: [1, 2]}`,

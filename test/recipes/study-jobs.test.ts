@@ -11,7 +11,7 @@ import { recipeDir, tempRoot } from './helpers.js';
 
 const TINY = [
   'data.sets={train: {files: 12}, dev: {files: 2}, test: {files: 3}}',
-  'model.hidden=[32]',
+  'studies.label-smoothing.set.model.hidden=[32]', // the study trains the MLP tagger (its `set`)
   'train.epochs=1',
   'study=label-smoothing',
   'studies.label-smoothing.axes={loss: {hard: {smoothing: none}, binary: {smoothing: binary, epsilon: 0.2}}, seed: [1]}',

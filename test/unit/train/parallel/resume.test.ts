@@ -6,60 +6,15 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { listCheckpoints, type TrainRecord, type TrainResult } from '../../../../src/train/index.js';
-import { readJsonl } from '../../../../src/util/jsonl.js';
+import { listCheckpoints } from '../../../../src/train/index.js';
+import { finishChild as finish, lossCurve as curve, startChild, waitForStep, type ChildRun } from '../fixtures/child-run.js';
 
 const CHILD = join(import.meta.dirname, 'fixtures', 'train-child.ts');
 
-interface Run {
-  child: ChildProcess;
-  done: Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>;
-}
-
-function start(expDir: string, mode: 'fresh' | 'resume', slowMs = 0): Run {
-  const child = spawn(process.execPath, ['--import', 'tsx', CHILD, expDir, mode], {
-    env: { ...process.env, SLOW_MS: String(slowMs), HIBIKI_LOG: 'warn' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-  const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>((resolve) =>
-    child.on('exit', (code, signal) => resolve({ code, signal, stdout, stderr })),
-  );
-  return { child, done };
-}
-
-async function waitForStep(expDir: string, step: number, run: Run): Promise<number> {
-  let exited = false;
-  void run.done.then(() => (exited = true));
-  for (;;) {
-    const path = join(expDir, 'train.jsonl');
-    if (existsSync(path)) {
-      const last = readJsonl<TrainRecord>(path, { tolerateTornTail: true }).filter((r) => r.kind === 'step').at(-1)?.step ?? 0;
-      if (last >= step) return last;
-    }
-    assert.equal(exited, false, 'the child finished before it could be interrupted');
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
-
-function curve(expDir: string): unknown[] {
-  return readJsonl<TrainRecord>(join(expDir, 'train.jsonl')).map((r) =>
-    r.kind === 'epoch' ? { kind: r.kind, epoch: r.epoch, step: r.step, trainLoss: r.trainLoss, dev: r.dev } : { kind: r.kind, step: r.step, epoch: r.epoch, loss: r.loss, lr: r.lr, gradNorm: r.gradNorm },
-  );
-}
-
-async function finish(run: Run): Promise<TrainResult> {
-  const r = await run.done;
-  assert.equal(r.code, 0, r.stderr);
-  return JSON.parse(r.stdout.trim().split('\n').at(-1)!) as TrainResult;
-}
+const start = (expDir: string, mode: 'fresh' | 'resume', slowMs = 0): ChildRun => startChild(CHILD, expDir, mode, slowMs);
 
 test('jobs=2: SIGKILL mid-epoch or SIGTERM, then resume: curve and weights equal the uninterrupted run bit for bit', { timeout: 300_000 }, async () => {
   const root = mkdtempSync(join(tmpdir(), 'hibiki-parallel-resume-'));

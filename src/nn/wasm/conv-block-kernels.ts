@@ -7,18 +7,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { installBatchNormGrad } from './batchnorm-grad.js';
 import { heapAvgPoolGrad, heapMaxPoolGrad } from './pool-grad.js';
+import { replaceWasmKernel as wrapKernel } from './replace-kernel.js';
 import { heapTile } from './tile.js';
-
-/** Replaces a registered wasm kernel by `impl(original)`, keeping its setup and dispose hooks. */
-function wrapKernel(name: string, impl: (orig: tf.KernelFunc) => tf.KernelFunc): void {
-  const old = tf.getKernel(name, 'wasm');
-  if (old === undefined) return;
-  tf.unregisterKernel(name, 'wasm');
-  const cfg: tf.KernelConfig = { kernelName: name, backendName: 'wasm', kernelFunc: impl(old.kernelFunc) };
-  if (old.setupFunc !== undefined) cfg.setupFunc = old.setupFunc;
-  if (old.disposeFunc !== undefined) cfg.disposeFunc = old.disposeFunc;
-  tf.registerKernel(cfg);
-}
 
 let installed = false;
 

@@ -29,6 +29,7 @@ import * as tf from '@tensorflow/tfjs';
 import { conv2dBackpropFilterIm2col, conv2dBackpropInputCol2im } from './conv2d-grad.js';
 import { installConvBlockKernels } from './conv-block-kernels.js';
 import { heapKernelsOf, type WasmBackendLike } from './heap-kernels.js';
+import { replaceWasmKernel as replaceKernel } from './replace-kernel.js';
 
 type KernelFunc = tf.KernelFunc;
 type Backend = tf.KernelBackend;
@@ -44,16 +45,6 @@ function kernelFunc(name: string, backend: string): KernelFunc {
   const k = tf.getKernel(name, backend);
   if (k === undefined) throw new Error(`internal: kernel ${name} missing on ${backend}`);
   return k.kernelFunc;
-}
-
-function replaceKernel(name: string, impl: (orig: KernelFunc) => KernelFunc): void {
-  const old = tf.getKernel(name, 'wasm');
-  if (old === undefined) return;
-  tf.unregisterKernel(name, 'wasm');
-  const cfg: tf.KernelConfig = { kernelName: name, backendName: 'wasm', kernelFunc: impl(old.kernelFunc) };
-  if (old.setupFunc !== undefined) cfg.setupFunc = old.setupFunc;
-  if (old.disposeFunc !== undefined) cfg.disposeFunc = old.disposeFunc;
-  tf.registerKernel(cfg);
 }
 
 function disposeInfo(backend: Backend, info: Info): void {

@@ -15,6 +15,7 @@
  * The gradient adds each output slot back into the frame it was read from.
  */
 import * as tf from '@tensorflow/tfjs';
+import { kernelPair } from './kernel-pair.js';
 
 export const FRAME_GATHER = 'HibikiFrameGather';
 export const FRAME_GATHER_GRAD = 'HibikiFrameGatherGrad';
@@ -109,21 +110,11 @@ const gatherBackward: tf.KernelFunc = ({ inputs, backend, attrs }) => {
   });
 };
 
-let registered = false;
-/** Registers both kernels for the wasm and cpu backends (idempotent). */
-export function registerFrameGatherKernels(): void {
-  if (registered) return;
-  registered = true;
-  for (const backendName of ['wasm', 'cpu']) {
-    tf.registerKernel({ kernelName: FRAME_GATHER, backendName, kernelFunc: gatherForward });
-    tf.registerKernel({ kernelName: FRAME_GATHER_GRAD, backendName, kernelFunc: gatherBackward });
-  }
-}
+const kernels = kernelPair(FRAME_GATHER, gatherForward, FRAME_GATHER_GRAD, gatherBackward);
 
-/** True when the current backend has the frame-gather kernels (wasm, cpu). */
+/** True when the current backend has the frame-gather kernels (wasm, cpu) (registers them on first call). */
 export function hasFrameGatherKernels(): boolean {
-  registerFrameGatherKernels();
-  return tf.getKernel(FRAME_GATHER, tf.getBackend()) !== undefined;
+  return kernels.available();
 }
 
 /**

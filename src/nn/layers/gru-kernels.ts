@@ -13,6 +13,7 @@
  * Outputs dxp [B, 3H], dhp [B, 3H] (gradient of h U + c) and the direct part of dh [B, H].
  */
 import * as tf from '@tensorflow/tfjs';
+import { kernelPair } from './kernel-pair.js';
 
 export const GRU_STEP = 'HibikiGruStep';
 export const GRU_STEP_GRAD = 'HibikiGruStepGrad';
@@ -120,19 +121,9 @@ const stepBackward: tf.KernelFunc = ({ inputs, backend, attrs }) => {
   });
 };
 
-let registered = false;
-/** Registers both kernels for the wasm and cpu backends (idempotent). */
-export function registerGruKernels(): void {
-  if (registered) return;
-  registered = true;
-  for (const backendName of ['wasm', 'cpu']) {
-    tf.registerKernel({ kernelName: GRU_STEP, backendName, kernelFunc: stepForward });
-    tf.registerKernel({ kernelName: GRU_STEP_GRAD, backendName, kernelFunc: stepBackward });
-  }
-}
+const kernels = kernelPair(GRU_STEP, stepForward, GRU_STEP_GRAD, stepBackward);
 
-/** True when the current backend has the fused step kernels. */
+/** True when the current backend has the fused step kernels (registers them on first call). */
 export function hasGruKernels(): boolean {
-  registerGruKernels();
-  return tf.getKernel(GRU_STEP, tf.getBackend()) !== undefined;
+  return kernels.available();
 }
